@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Runtime.Intrinsics.X86;
+using TorchSharp;
+
+namespace CovidSeg.Runtime;
+
+/// <summary>What the tensor backend is and how it was set up: versions, threads, CPU features, the loader fix.</summary>
+public sealed record TorchRuntimeInfo(
+    string CovidSegVersion,
+    string TorchSharpVersion,
+    string LibTorchVersion,
+    int Threads,
+    bool Avx2,
+    bool Avx512,
+    bool Bf16,
+    string NativeLibraryPath,
+    bool NativeFixApplied);
+
+/// <summary>Entry point to libtorch: thread count and a description of the runtime.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Sets libtorch's intra-op thread count; 0 or less means one per logical core.</summary>
+    public static int Configure(int threads)
+    {
+        int n = threads > 0 ? threads : Environment.ProcessorCount;
+        torch.set_num_threads(n);
+        return n;
+    }
+
+    public static TorchRuntimeInfo Describe()
+    {
+        string native = FindNativeLibrary();
+        string flags = CpuFlags();
+        return new TorchRuntimeInfo(
+            CovidSegVersion: typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "unknown",
+            TorchSharpVersion: typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+            LibTorchVersion: torch.__version__,
+            Threads: torch.get_num_threads(),
+            Avx2: Avx2.IsSupported,
+            Avx512: Avx512F.IsSupported,
+            Bf16: flags.Contains(" avx512_bf16", StringComparison.Ordinal) || flags.Contains(" amx_bf16", StringComparison.Ordinal),
+            NativeLibraryPath: native,
+            NativeFixApplied: native.Length > 0 && File.Exists(native + ".weakfix"));
+    }
+
+    /// <summary>Runs one small tensor operation and returns its result, proving the native library loads.</summary>
+    public static float SmokeTest()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.arange(6, dtype: torch.float32).reshape(2, 3);
+        return a.matmul(a.t()).sum().item<float>();
+    }
+
+    private static string FindNativeLibrary()
+    {
+        string baseDir = AppContext.BaseDirectory;
+        foreach (var candidate in new[]
+                 {
+                     Path.Combine(baseDir, "libLibTorchSharp.so"),
+                     Path.Combine(baseDir, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
+                 })
+        {
+            if (File.Exists(candidate)) return candidate;
+        }
+        return "";
+    }
+
+    private static string CpuFlags()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("flags", StringComparison.Ordinal)) return " " + line[(line.IndexOf(':') + 1)..] + " ";
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return "";
+    }
+}
