@@ -29,7 +29,7 @@ public static class NiftiReader
         long voxOffset = (long)header.VoxOffset;
 
         if (stream is FileStream file && file.Length < voxOffset + dataBytes)
-            throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {voxOffset + dataBytes} bytes from the file start, the file has {file.Length}");
+            throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {dataBytes} bytes after vox_offset {voxOffset} ({voxOffset + dataBytes} in all), the file has {file.Length}");
 
         Skip(stream, voxOffset - NiftiHeader.HeaderSize, path);
         var data = new float[voxels];
