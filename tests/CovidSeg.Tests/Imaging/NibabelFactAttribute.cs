@@ -23,13 +23,16 @@ public sealed class NibabelFactAttribute : FactAttribute
         try
         {
             var (exit, _, error) = RunPython("import nibabel, numpy", []);
-            return exit == 0 ? null : $"{Python} cannot import nibabel ({error.Trim()}); install python3-nibabel to run the independent NIfTI reader check";
+            return exit == 0 ? null : $"{Python} cannot import nibabel ({LastLine(error)}); install python3-nibabel to run the independent NIfTI reader check";
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or TimeoutException)
         {
             return $"cannot run {Python}: {e.Message}";
         }
     }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
 
     /// <summary>Runs <c>python3 -c script args...</c>; returns exit code, stdout and stderr.</summary>
     public static (int Exit, string Output, string Error) RunPython(string script, IEnumerable<string> args)
