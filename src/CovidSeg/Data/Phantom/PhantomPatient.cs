@@ -228,10 +228,12 @@ internal sealed class PhantomPatient
     private void TryAddConsolidation(Random rng, double zMin, double zMax)
     {
         double rz = rng.Uniform(6, 15);
-        if (!TryPlace(rng, zMin, zMax, rz, 0.3, 0.88, posterior: rng.Chance(0.6), out double x, out double y, out double z))
+        // Consolidation is often dependent (posterior) and reaches the pleura; irregular, patchy rather than round.
+        bool posterior = rng.Chance(0.6);
+        if (!TryPlace(rng, zMin, zMax, rz, posterior ? 0.5 : 0.3, posterior ? 0.95 : 0.88, posterior, out double x, out double y, out double z))
             return;
-        double rx = rng.Uniform(7, 17), ry = rng.Uniform(7, 17);
-        var parts = Blob(rng, x, y, z, rx, ry, rz, rng.Next(2));
+        double rx = rng.Uniform(6, 18), ry = rng.Uniform(6, 18);
+        var parts = Blob(rng, x, y, z, rx, ry, rz, 1 + rng.Next(3));
         var bronchi = new List<TubeSegment>();
         if (rng.Chance(0.6))
         {
@@ -241,7 +243,7 @@ internal sealed class PhantomPatient
             TubeTree.Grow(rng, bronchi, x - Math.Cos(angle) * length, y - Math.Sin(angle) * length, z,
                 Math.Cos(angle), Math.Sin(angle), 0, length, rng.Uniform(0.9, 1.3), depth: 2, zJitter: 0.08);
         }
-        Lesions.Add(new PhantomLesion(2, parts, roughness: 0.12, roughnessScaleMm: 8, meanHu: rng.Uniform(-45, 35),
+        Lesions.Add(new PhantomLesion(2, parts, roughness: 0.18, roughnessScaleMm: 8, meanHu: rng.Uniform(-45, 35),
             textureHu: 15, airBronchi: bronchi, noiseSeed: rng.Next()));
     }
 
