@@ -1,0 +1,12 @@
+using CovidSeg.Imaging;
+
+namespace CovidSeg.Data.Phantom;
+
+/// <summary>
+/// One generated phantom slice: the image in Hounsfield units, its exact label mask (0..3, <see cref="LabelSet.MedSeg"/>)
+/// and the true lung mask (1 = either lung, lesions and effusion included, 0 elsewhere).
+/// </summary>
+public sealed record PhantomSlice(GreyImage Image, LabelMask Labels, LabelMask Lung)
+{
+    public SegmentationSample ToSample(string id) => new(id, Image, Labels);
+}
