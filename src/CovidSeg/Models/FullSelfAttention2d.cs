@@ -21,9 +21,9 @@ public sealed class FullSelfAttention2d : SharedQkSelfAttention2d
     {
         using var scope = torch.NewDisposeScope();
         long length = queries.shape[2];
-        var scores = queries.matmul(Keys(queries).transpose(-1, -2)) * (1.0 / Math.Sqrt(queries.shape[3]));
-        var self = torch.eye(length, dtype: ScalarType.Bool, device: queries.device);
-        var weights = scores.masked_fill(self, SelfScore).softmax(-1);
+        var scores = queries.mul(1.0 / Math.Sqrt(queries.shape[3])).matmul(Keys(queries).transpose(-1, -2));
+        var selfBias = torch.eye(length, dtype: queries.dtype, device: queries.device).mul(SelfScore);
+        var weights = scores.add(selfBias).softmax(-1);
         return weights.matmul(values).MoveToOuterDisposeScope();
     }
 

@@ -89,42 +89,38 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         var flatOrder = (order + sequenceStart).flatten();
         var sortedQueries = queries.reshape(n * heads * length, dim).index_select(0, flatOrder).view(batch, length, dim);
         var sortedValues = values.reshape(n * heads * length, dim).index_select(0, flatOrder).view(batch, length, dim);
-        var sortedPositions = order;
         if (padded > length)
         {
             long extra = padded - length;
             var zeros = torch.zeros(batch, extra, dim, dtype: queries.dtype, device: device);
             sortedQueries = torch.cat([sortedQueries, zeros], 1);
             sortedValues = torch.cat([sortedValues, zeros], 1);
-            // Padded slots get position L: out of range, which marks them as padding below.
-            sortedPositions = torch.cat([sortedPositions, torch.full(batch, extra, length, dtype: ScalarType.Int64, device: device)], 1);
         }
 
-        var chunkQueries = sortedQueries.view(batch, chunks, chunk, dim);
+        // Scale the small queries rather than the large scores.
+        var chunkQueries = sortedQueries.mul(1.0 / Math.Sqrt(dim)).view(batch, chunks, chunk, dim);
         var chunkKeys = Keys(sortedQueries).view(batch, chunks, chunk, dim);
         var chunkValues = sortedValues.view(batch, chunks, chunk, dim);
-        var queryPositions = sortedPositions.view(batch, chunks, chunk);
-        var keyPositions = queryPositions;
         if (chunks > 1)
         {
             chunkKeys = LookOneBack(chunkKeys);
             chunkValues = LookOneBack(chunkValues);
-            keyPositions = LookOneBack(keyPositions);
         }
 
-        var scores = chunkQueries.matmul(chunkKeys.transpose(-1, -2)).mul(1.0 / Math.Sqrt(dim)); // batch x chunks x chunk x keys
-        var self = queryPositions.unsqueeze(-1).eq(keyPositions.unsqueeze(-2));
-        var padding = keyPositions.ge(length).unsqueeze(-2);
-        scores = scores.masked_fill(self, SelfScore).masked_fill(padding, PaddingScore);
-        var normaliser = scores.logsumexp(-1, keepdim: true);
-        var attended = scores.sub(normaliser).exp().matmul(chunkValues);
+        var scores = chunkQueries.matmul(chunkKeys.transpose(-1, -2)) // batch x chunks x chunk x keys
+            .add(ScoreBias(length, chunk, chunks, queries.dtype, device));
+        var weights = scores.softmax(-1);
+        var attended = weights.matmul(chunkValues);
 
         // Undo the sort: row i of the sorted sequence holds position order[i].
-        var undo = order.argsort(-1);
+        var undo = torch.empty_like(order).scatter_(1, order, torch.arange(length, dtype: ScalarType.Int64, device: device).expand(batch, length));
         var flatUndo = (undo + torch.arange(batch, dtype: ScalarType.Int64, device: device).mul(length).unsqueeze(1)).flatten();
         var perRound = attended.view(batch, padded, dim).narrow(1, 0, length).reshape(batch * length, dim)
             .index_select(0, flatUndo).view(n, heads, rounds, length, dim);
         if (rounds == 1) return perRound.squeeze(2).MoveToOuterDisposeScope();
+        // log-sum-exp of each query's scores, from what softmax already computed: the largest score minus the log of its
+        // weight (that weight is at least 1 / keys, so the log is well conditioned; the gradient is the softmax, as it must be).
+        var normaliser = scores.max(-1).values.sub(weights.max(-1).values.log());
         var roundNormaliser = normaliser.view(batch, padded).narrow(1, 0, length).gather(1, undo)
             .view(n, heads, rounds, length);
         var roundWeights = roundNormaliser.softmax(2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
@@ -132,7 +128,32 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
     }
 
     /// <summary>Keys of each chunk followed by those of the chunk before it (chunk 0 looks back to the last chunk).</summary>
-    private static Tensor LookOneBack(Tensor chunked) => torch.cat([chunked, chunked.roll(1, 1)], 2);
+    private static Tensor LookOneBack(Tensor chunked)
+    {
+        long chunks = chunked.shape[1];
+        var previous = torch.arange(chunks, dtype: ScalarType.Int64, device: chunked.device).add(chunks - 1).remainder(chunks);
+        return torch.cat([chunked, chunked.index_select(1, previous)], 2);
+    }
+
+    /// <summary>
+    /// What is added to the chunk scores (chunks x chunk x keys, the same for every sequence): the self score on the
+    /// diagonal of a chunk's own keys (positions in a sorted sequence are unique, so a query meets itself only there)
+    /// and <see cref="PaddingScore"/> for the padded slots at the end of the sorted sequence, which the last chunk holds
+    /// and the first chunk sees when it looks back.
+    /// </summary>
+    private static Tensor ScoreBias(long length, long chunk, long chunks, ScalarType dtype, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        long keys = chunks > 1 ? 2 * chunk : chunk;
+        var bias = torch.eye(chunk, keys, dtype: dtype, device: device).mul(SelfScore).unsqueeze(0); // 1 x chunk x keys
+        if (chunk * chunks > length)
+        {
+            var padded = torch.arange(chunk * chunks, dtype: ScalarType.Int64, device: device).ge(length).view(1, chunks, chunk);
+            if (chunks > 1) padded = LookOneBack(padded);
+            bias = bias.add(padded.view(chunks, 1, keys).to(dtype).mul(PaddingScore)); // chunks x chunk x keys
+        }
+        return bias.MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Bucket of every position for every head and round: N x heads x rounds x L, in [0, buckets). Hashes slices of

@@ -19,7 +19,10 @@ namespace CovidSeg.Models;
 /// </summary>
 public abstract class SharedQkSelfAttention2d : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Score given to a position attending to itself: it is only used when nothing else is available (Reformer).</summary>
+    /// <summary>
+    /// Added to a position's score with itself, so it attends to itself only when nothing else is available (Reformer
+    /// section 2; the scores of unit keys are bounded by |q| / sqrt(d), far above this).
+    /// </summary>
     public const double SelfScore = -1e5;
 
     private readonly LayerNorm norm;
@@ -72,7 +75,7 @@ public abstract class SharedQkSelfAttention2d : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The attention itself: <paramref name="queries"/> and <paramref name="values"/> are N x heads x L x d; returns
     /// N x heads x L x d. Keys are <see cref="Keys"/>(queries); scores are scaled by 1/sqrt(d); a position's score
-    /// with itself is <see cref="SelfScore"/>.
+    /// with itself is lowered by <see cref="SelfScore"/>.
     /// </summary>
     protected abstract Tensor Attend(Tensor queries, Tensor values);
 

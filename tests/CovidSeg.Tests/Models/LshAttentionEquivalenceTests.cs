@@ -85,7 +85,7 @@ public class LshAttentionEquivalenceTests
         var v = tokens.matmul(p["value.weight"].t()).reshape(n, length, heads, d).permute(0, 2, 1, 3);
         var k = q / q.norm(-1, keepdim: true);
         var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(d);
-        scores = scores.masked_fill(torch.eye(length, dtype: ScalarType.Bool), -1e5).masked_fill(allowed.logical_not(), double.NegativeInfinity);
+        scores = scores.add(torch.eye(length, dtype: ScalarType.Float64).mul(-1e5)).masked_fill(allowed.logical_not(), double.NegativeInfinity);
         var attended = scores.softmax(-1).matmul(v).permute(0, 2, 1, 3).reshape(n, length, c);
         var projected = attended.matmul(p["output.weight"].t()) + p["output.bias"];
         return x + p["gamma"] * projected.transpose(1, 2).reshape(n, c, h, w);
