@@ -107,8 +107,9 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
             chunkValues = LookOneBack(chunkValues);
         }
 
+        // In place: matmul's backward keeps its inputs, not its output, so this saves one scores-sized copy.
         var scores = chunkQueries.matmul(chunkKeys.transpose(-1, -2)) // batch x chunks x chunk x keys
-            .add(ScoreBias(length, chunk, chunks, queries.dtype, device));
+            .add_(ScoreBias(length, chunk, chunks, queries.dtype, device));
         var weights = scores.softmax(-1);
         var attended = weights.matmul(chunkValues);
 

@@ -59,7 +59,7 @@ public class LshAttentionMemoryTests(ITestOutputHelper output)
 
         double ratio = (double)large.PeakResidentDeltaBytes!.Value / small.PeakResidentDeltaBytes!.Value;
         output.WriteLine($"full peak ratio 96x96 / 48x48 = {ratio:F2}");
-        Assert.InRange(ratio, 10.0, 20.0);
+        Assert.InRange(ratio, 8.0, 20.0); // linear growth would give 4; fixed overheads weigh more at 48x48
     }
 
     private void Report(AttentionMemoryMeasurement m) =>
