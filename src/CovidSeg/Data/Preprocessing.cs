@@ -71,7 +71,7 @@ public static class Preprocessing
         var map = scores.dim() == 4 && scores.shape[0] == 1 ? scores.squeeze(0) : scores;
         if (map.dim() != 3) throw new ArgumentException($"expected a [C, H, W] or [1, C, H, W] score map, got shape [{string.Join(", ", scores.shape)}]");
         map = map.to(float32);
-        var probabilities = kind == ScoreKind.Logits ? map.softmax(0) : map;
+        var probabilities = kind == ScoreKind.Logits ? map.softmax(dim: 0) : map;
         return Resampling.Bilinear(probabilities, height, width).MoveToOuterDisposeScope();
     }
 
@@ -79,7 +79,7 @@ public static class Preprocessing
     public static LabelMask RestoreLabels(Tensor scores, int height, int width, ScoreKind kind)
     {
         using var scope = NewDisposeScope();
-        var labels = RestoreProbabilities(scores, height, width, kind).argmax(0).to(uint8);
+        var labels = RestoreProbabilities(scores, height, width, kind).argmax(dim: 0).to(uint8);
         return new LabelMask(width, height, labels.data<byte>().ToArray());
     }
 }
