@@ -18,7 +18,9 @@ public static class ImageFile
     /// <summary>
     /// Reads a PNG or JPEG as grey levels. 16-bit PNGs keep all 16 bits (<see cref="IntensityScale.Display16Bit"/>);
     /// everything else is <see cref="IntensityScale.Display8Bit"/>. Alpha is ignored. RGB pixels become
-    /// 0.299 R + 0.587 G + 0.114 B, kept as a fraction (not rounded).
+    /// 0.299 R + 0.587 G + 0.114 B, kept as a fraction (not rounded). SkiaSharp 3.119 has no 16-bit decode target
+    /// for PNG (Rgba16161616 reports InvalidConversion; RgbaF16 keeps only 11 bits; 16-bit grey comes out as 8 bits),
+    /// so 16-bit PNGs go through <see cref="PngSampleCodec"/>, which does not support interlaced files.
     /// </summary>
     public static GreyImage ReadGrey(string path)
     {
