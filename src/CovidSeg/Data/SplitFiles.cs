@@ -1,3 +1,4 @@
+using CovidSeg.IO;
 using System.Text.Json;
 
 namespace CovidSeg.Data;

@@ -1,3 +1,4 @@
+using CovidSeg.IO;
 using System.Runtime.InteropServices;
 using CovidSeg.Data;
 using SkiaSharp;

@@ -1,3 +1,4 @@
+using CovidSeg.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -130,38 +131,22 @@ public static class NiftiWriter
         string folder = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(folder))
             throw new InvalidInputException(path, $"output folder {folder} does not exist");
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            AtomicFile.Write(full, file =>
             {
-                if (compressed)
-                {
-                    using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
-                    write(gzip);
-                }
-                else
+                if (!compressed)
                 {
                     write(file);
+                    return;
                 }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
+                using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
+                write(gzip);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new InvalidInputException(path, $"cannot write: {e.Message}", e);
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string file)
-    {
-        try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

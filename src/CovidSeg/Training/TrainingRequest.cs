@@ -1,0 +1,24 @@
+using CovidSeg.Data;
+using CovidSeg.Data.Augmentation;
+using CovidSeg.Models;
+
+namespace CovidSeg.Training;
+
+/// <summary>What to train: the data and which of its samples train and validate, the network, and how.</summary>
+/// <param name="ResumeRun">Continue the run in <see cref="RunDirectory"/> instead of starting a new one.</param>
+public sealed record TrainingRequest(
+    ISegmentationDataset Data,
+    IReadOnlyList<int> TrainIndices,
+    IReadOnlyList<int> ValidationIndices,
+    ModelOptions Model,
+    PreprocessingOptions Preprocessing,
+    AugmentationMode Augmentation,
+    TrainingOptions Training,
+    string RunDirectory,
+    bool ResumeRun = false);
+
+/// <summary>How a training call ended.</summary>
+public sealed record TrainingResult(RunManifest Manifest, bool Interrupted)
+{
+    public EpochRecord? BestEpoch => Manifest.BestEpoch is { } e ? Manifest.History.FirstOrDefault(r => r.Epoch == e) : null;
+}
