@@ -16,6 +16,7 @@ public static class SummaryCommand
         var size = new Option<int>("--size") { Description = "side of the square input in pixels (the paper uses 369)", DefaultValueFactory = _ => 369 };
         var classes = new Option<int>("--classes") { Description = "output classes including background", DefaultValueFactory = _ => defaults.Classes };
         var width = new Option<int>("--width") { Description = "filters of the first encoder level", DefaultValueFactory = _ => defaults.BaseWidth };
+        var cardinality = new Option<int>("--cardinality") { Description = "ResNeXt groups (must divide width x bottleneck ratio)", DefaultValueFactory = _ => defaults.Cardinality };
         var depth = new Option<int>("--depth") { Description = "down-sampling levels", DefaultValueFactory = _ => defaults.Depth };
         var attentionLevels = new Option<string>("--attention-levels")
         {
@@ -24,7 +25,7 @@ public static class SummaryCommand
         };
         var threads = CommonOptions.Threads();
         var command = new Command("summary", "Print a network's blocks with output shape, parameters and forward MACs/FLOPs for one input size.");
-        foreach (var o in new Option[] { arch, size, classes, width, depth, attentionLevels, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { arch, size, classes, width, cardinality, depth, attentionLevels, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             TorchRuntime.Configure(parse.GetValue(threads));
@@ -36,6 +37,7 @@ public static class SummaryCommand
                 Classes = parse.GetValue(classes),
                 BaseWidth = parse.GetValue(width),
                 Depth = parse.GetValue(depth),
+                Cardinality = parse.GetValue(cardinality),
                 AttentionLevels = ParseLevels(parse.GetValue(attentionLevels) ?? ""),
             };
             using var network = ModelFactory.Create(options, seed: 1);

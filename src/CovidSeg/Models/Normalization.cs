@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CovidSeg.Models;
@@ -13,12 +14,27 @@ public static class Normalization
     public static nn.Module<Tensor, Tensor>? Create(NormKind kind, long channels) => kind switch
     {
         NormKind.Batch => nn.BatchNorm2d(channels),
-        NormKind.Group => nn.GroupNorm(GroupCount(channels), channels),
+        NormKind.Group => InitialisedGroupNorm(channels),
         // Affine like the others; per-image statistics also at inference, so no running estimates.
         NormKind.Instance => nn.InstanceNorm2d(channels, affine: true, track_running_stats: false),
         NormKind.None => null,
         _ => throw new CovidSegException($"unknown normalisation {kind}"),
     };
+
+    /// <summary>
+    /// TorchSharp 0.107's GroupNorm leaves its scale and shift uninitialised (we measured values up to 1e35), unlike
+    /// PyTorch and its own BatchNorm2d; set them to PyTorch's 1 and 0.
+    /// </summary>
+    private static GroupNorm InitialisedGroupNorm(long channels)
+    {
+        var norm = nn.GroupNorm(GroupCount(channels), channels);
+        using (no_grad())
+        {
+            norm.weight!.fill_(1);
+            norm.bias!.zero_();
+        }
+        return norm;
+    }
 
     /// <summary>The largest group count not above <see cref="MaxGroups"/> that divides <paramref name="channels"/>.</summary>
     public static long GroupCount(long channels)
