@@ -3,6 +3,7 @@ using System.Globalization;
 using CovidSeg.Models;
 using CovidSeg.Runtime;
 using Spectre.Console;
+using TorchSharp;
 
 namespace CovidSeg.Cli.Commands;
 
@@ -23,9 +24,11 @@ public static class SummaryCommand
             Description = "decoder levels with LSH attention, comma-separated, 0 = deepest (empty = none)",
             DefaultValueFactory = _ => string.Join(",", defaults.AttentionLevels),
         };
+        var timeSteps = new Option<int>("--time-steps") { Description = "also time this many training steps (Adam, cross-entropy) on random data; 0 = do not time", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { Description = "batch size for --time-steps", DefaultValueFactory = _ => 4 };
         var threads = CommonOptions.Threads();
         var command = new Command("summary", "Print a network's blocks with output shape, parameters and forward MACs/FLOPs for one input size.");
-        foreach (var o in new Option[] { arch, size, classes, width, cardinality, depth, attentionLevels, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { arch, size, classes, width, cardinality, depth, attentionLevels, timeSteps, batch, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             TorchRuntime.Configure(parse.GetValue(threads));
@@ -52,6 +55,14 @@ public static class SummaryCommand
                 $"input {side} x {side} padded to {summary.PaddedHeight} x {summary.PaddedWidth}; " +
                 $"forward {Giga(summary.TotalFlops)} FLOPs (2 per MAC)");
             AnsiConsole.Write(table);
+            int steps = parse.GetValue(timeSteps);
+            if (steps > 0)
+            {
+                int batchSize = parse.GetValue(batch);
+                double seconds = TrainingStepTimer.SecondsPerStep(network, batchSize, side, steps, seed: 1);
+                AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"training step (batch {batchSize}, {side} x {side}, {torch.get_num_threads()} threads): {seconds:F3} s, mean of {steps} after one warm-up"));
+            }
             return CommandRunner.Success;
         });
         return command;
