@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CovidSeg.Models;
 
 /// <summary>
@@ -52,7 +54,7 @@ public sealed record ModelOptions
     public LshAttentionOptions Attention { get; init; } = new();
 
     /// <summary>The multiple every input side is padded to: 2^Depth.</summary>
-    public int SizeMultiple => 1 << Depth;
+    [JsonIgnore] public int SizeMultiple => 1 << Depth;
 
     /// <summary>Output width of encoder level <paramref name="level"/> (the bridge is level Depth).</summary>
     public long WidthAt(int level) => (long)BaseWidth << level;

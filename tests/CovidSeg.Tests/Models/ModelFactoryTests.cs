@@ -58,6 +58,7 @@ public class ModelFactoryTests
         };
         string json = JsonSerializer.Serialize(options);
         Assert.Contains("\"Norm\":\"Group\"", json);
+        Assert.DoesNotContain("SizeMultiple", json);
         var back = JsonSerializer.Deserialize<ModelOptions>(json)!;
         Assert.Equal(options, back);
         Assert.Equal(new[] { 2, 0 }, back.AttentionLevels);
