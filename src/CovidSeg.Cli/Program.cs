@@ -5,4 +5,5 @@ using CovidSeg.Cli.Commands;
 var root = new RootCommand("CovidSeg: multi-class COVID-19 lung infection segmentation in chest CT (Residual Attention U-Net).");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
+root.Subcommands.Add(SummaryCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -1,0 +1,13 @@
+namespace CovidSeg.Models;
+
+/// <summary>One row of a <see cref="ModelSummary"/>: a top-level block of a network.</summary>
+/// <param name="Name">Block name (encoder0 .. bridge .. decoder0 .. head).</param>
+/// <param name="OutputShape">Shape of the block's output on the padded grid, batch 1.</param>
+/// <param name="Parameters">Trainable and normalisation parameters (weights, biases, scales, shifts).</param>
+/// <param name="Macs">Multiply-accumulates of one forward pass (convolutions, linear layers, attention estimate).</param>
+/// <param name="AttentionMacs">The part of <paramref name="Macs"/> spent in LSH attention.</param>
+public sealed record BlockSummary(string Name, IReadOnlyList<long> OutputShape, long Parameters, long Macs, long AttentionMacs)
+{
+    /// <summary>Floating-point operations: two per multiply-accumulate.</summary>
+    public long Flops => 2 * Macs;
+}
