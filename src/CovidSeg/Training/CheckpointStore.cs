@@ -16,7 +16,7 @@ public static class CheckpointStore
     public const string RngFile = "rng.bin";
 
     /// <summary>Writes a checkpoint folder and returns its path relative to the run folder.</summary>
-    public static string Save(string runDirectory, string name, nn.Module model, optim.Optimizer? optimizer)
+    public static string Save(string runDirectory, string name, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer)
     {
         string relative = Path.Combine("checkpoints", name);
         string final = Path.Combine(runDirectory, relative);
@@ -47,7 +47,7 @@ public static class CheckpointStore
         }
     }
 
-    public static void LoadOptimizerAndRng(string runDirectory, string checkpoint, optim.Optimizer optimizer)
+    public static void LoadOptimizerAndRng(string runDirectory, string checkpoint, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         string dir = Path.Combine(runDirectory, checkpoint);
         string opt = Path.Combine(dir, OptimizerFile);

@@ -54,8 +54,7 @@ public static class Trainer
             throw new CovidSegException($"the data differs from what run {runDir} was trained on (fingerprint {dataFingerprint} vs {previous.Data.Fingerprint}); resume needs the same data");
         var epochSource = new AugmentedSampleProvider(train.Samples, augmentation, unchecked((int)options.Seed));
 
-        torch.manual_seed(options.Seed);
-        using var model = ModelFactory.Create(modelOptions);
+        using var model = ModelFactory.Create(modelOptions, options.Seed);
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
         using var loss = new SegmentationLoss(options.Loss, options.ClassWeights, labels.Count);
 
@@ -183,7 +182,7 @@ public static class Trainer
         return (lossSum / validation.Count, dice, scores.LesionMean.Dice);
     }
 
-    private static RunManifest SaveCheckpoint(string runDir, RunManifest manifest, nn.Module model, optim.Optimizer optimizer, string name)
+    private static RunManifest SaveCheckpoint(string runDir, RunManifest manifest, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string name)
     {
         string relative = CheckpointStore.Save(runDir, name, model, optimizer);
         var updated = manifest with { LastCheckpoint = relative, Updated = DateTimeOffset.UtcNow };
