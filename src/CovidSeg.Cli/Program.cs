@@ -6,4 +6,5 @@ var root = new RootCommand("CovidSeg: multi-class COVID-19 lung infection segmen
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 return CommandRunner.Invoke(root, args);

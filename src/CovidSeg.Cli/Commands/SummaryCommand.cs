@@ -13,36 +13,21 @@ public static class SummaryCommand
     public static Command Create()
     {
         var defaults = new ModelOptions();
-        var arch = new Option<string>("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => defaults.Arch };
+        var model = new ModelCommandOptions();
         var size = new Option<int>("--size") { Description = "side of the square input in pixels (the paper uses 369)", DefaultValueFactory = _ => 369 };
         var classes = new Option<int>("--classes") { Description = "output classes including background", DefaultValueFactory = _ => defaults.Classes };
-        var width = new Option<int>("--width") { Description = "filters of the first encoder level", DefaultValueFactory = _ => defaults.BaseWidth };
-        var cardinality = new Option<int>("--cardinality") { Description = "ResNeXt groups (must divide width x bottleneck ratio)", DefaultValueFactory = _ => defaults.Cardinality };
-        var depth = new Option<int>("--depth") { Description = "down-sampling levels", DefaultValueFactory = _ => defaults.Depth };
-        var attentionLevels = new Option<string>("--attention-levels")
-        {
-            Description = "decoder levels with LSH attention, comma-separated, 0 = deepest (empty = none)",
-            DefaultValueFactory = _ => string.Join(",", defaults.AttentionLevels),
-        };
         var timeSteps = new Option<int>("--time-steps") { Description = "also time this many training steps (Adam, cross-entropy) on random data; 0 = do not time", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "batch size for --time-steps", DefaultValueFactory = _ => 4 };
         var threads = CommonOptions.Threads();
         var command = new Command("summary", "Print a network's blocks with output shape, parameters and forward MACs/FLOPs for one input size.");
-        foreach (var o in new Option[] { arch, size, classes, width, cardinality, depth, attentionLevels, timeSteps, batch, threads }) command.Options.Add(o);
+        model.AddTo(command);
+        foreach (var o in new Option[] { size, classes, timeSteps, batch, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             TorchRuntime.Configure(parse.GetValue(threads));
             int side = parse.GetValue(size);
             if (side < 1) throw new CovidSegException($"--size must be positive, got {side}");
-            var options = defaults with
-            {
-                Arch = parse.GetValue(arch) ?? defaults.Arch,
-                Classes = parse.GetValue(classes),
-                BaseWidth = parse.GetValue(width),
-                Depth = parse.GetValue(depth),
-                Cardinality = parse.GetValue(cardinality),
-                AttentionLevels = ParseLevels(parse.GetValue(attentionLevels) ?? ""),
-            };
+            var options = model.Build(parse, parse.GetValue(classes));
             using var network = ModelFactory.Create(options, seed: 1);
             var summary = ModelSummary.Compute(network, side, side);
             var table = new Table().AddColumn("block").AddColumn("output (padded grid)").AddColumn(new TableColumn("parameters").RightAligned())
@@ -66,18 +51,6 @@ public static class SummaryCommand
             return CommandRunner.Success;
         });
         return command;
-    }
-
-    private static IReadOnlyList<int> ParseLevels(string text)
-    {
-        var levels = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int level))
-                throw new CovidSegException($"--attention-levels: '{part}' is not a whole number");
-            levels.Add(level);
-        }
-        return levels;
     }
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

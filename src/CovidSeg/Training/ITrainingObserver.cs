@@ -1,6 +1,11 @@
 namespace CovidSeg.Training;
 
-/// <summary>One finished epoch: losses, validation metrics and timing.</summary>
+/// <summary>
+/// One finished epoch: losses, validation metrics and timing. <see cref="ValidationDice"/> and
+/// <see cref="ValidationLesionDice"/> are means over images (an image where a class is absent from both truth and
+/// prediction scores 1); <see cref="ValidationGlobalLesionDice"/> pools the pixels of all validation images, which does
+/// not reward predicting nothing, and so chooses the best checkpoint.
+/// </summary>
 public sealed record EpochRecord(
     int Epoch,
     double LearningRate,
@@ -8,6 +13,7 @@ public sealed record EpochRecord(
     double? ValidationLoss,
     double[] ValidationDice,
     double? ValidationLesionDice,
+    double? ValidationGlobalLesionDice,
     double Seconds,
     double ImagesPerSecond);
 

@@ -46,7 +46,8 @@ public sealed record RunManifest
     public RunProgress Progress { get; init; } = new();
     /// <summary>Checkpoint folder (relative to the run folder) of the latest state, for --resume.</summary>
     public string? LastCheckpoint { get; init; }
-    /// <summary>Checkpoint folder with the best validation lesion Dice so far (what predict uses).</summary>
+    /// <summary>Checkpoint folder with the best validation lesion Dice so far (pixels pooled over the validation
+    /// images), which predict uses.</summary>
     public string? BestCheckpoint { get; init; }
     public int? BestEpoch { get; init; }
     public double? BestLesionDice { get; init; }

@@ -129,13 +129,13 @@ public static class Trainer
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
 
-            var (valLoss, dice, lesionDice) = Validate(model, validation, labels);
-            var record = new EpochRecord(epoch + 1, lr, lossSum / Math.Max(1, images), valLoss, dice, lesionDice,
+            var (valLoss, dice, lesionDice, globalLesionDice) = Validate(model, validation, labels);
+            var record = new EpochRecord(epoch + 1, lr, lossSum / Math.Max(1, images), valLoss, dice, lesionDice, globalLesionDice,
                 clock.Elapsed.TotalSeconds, imagesThisSession / Math.Max(1e-9, trainSeconds));
             history.Add(record);
 
             // Without validation data the last epoch is the best one we can name.
-            bool isBest = manifest.BestLesionDice is not { } bestSoFar || (lesionDice ?? double.NegativeInfinity) > bestSoFar || lesionDice is null;
+            bool isBest = manifest.BestLesionDice is not { } bestSoFar || globalLesionDice is null || globalLesionDice > bestSoFar;
             sinceBest = isBest ? 0 : sinceBest + 1;
             bool stopEarly = options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
             bool finished = epoch + 1 == options.Epochs || stopEarly;
@@ -146,7 +146,7 @@ public static class Trainer
                 History = history.ToList(),
                 BestCheckpoint = isBest ? Path.Combine("checkpoints", name) : manifest.BestCheckpoint,
                 BestEpoch = isBest ? epoch + 1 : manifest.BestEpoch,
-                BestLesionDice = isBest ? lesionDice : manifest.BestLesionDice,
+                BestLesionDice = isBest ? globalLesionDice : manifest.BestLesionDice,
             }, model, optimizer, name);
             progress = manifest.Progress;
             TrainingLog.Write(runDir, labels, history);
@@ -159,9 +159,9 @@ public static class Trainer
 
     /// <summary>Validation loss at the network's input size, and per-class Dice (mean over images) at each slice's
     /// original size through the same code path <c>predict</c> uses, so both report the same numbers.</summary>
-    private static (double? Loss, double[] Dice, double? LesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)
+    private static (double? Loss, double[] Dice, double? LesionDice, double? GlobalLesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)
     {
-        if (validation.Count == 0) return (null, [], null);
+        if (validation.Count == 0) return (null, [], null, null);
         model.eval();
         var metrics = new MetricsAccumulator(labels);
         double lossSum = 0;
@@ -177,9 +177,9 @@ public static class Trainer
             }
         }
         model.train();
-        var scores = metrics.ToReport().MeanOverImages;
-        double[] dice = scores.PerClass.Select(c => c.Scores.Dice).ToArray();
-        return (lossSum / validation.Count, dice, scores.LesionMean.Dice);
+        var report = metrics.ToReport();
+        double[] dice = report.MeanOverImages.PerClass.Select(c => c.Scores.Dice).ToArray();
+        return (lossSum / validation.Count, dice, report.MeanOverImages.LesionMean.Dice, report.Global.LesionMean.Dice);
     }
 
     private static RunManifest SaveCheckpoint(string runDir, RunManifest manifest, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string name)

@@ -5,7 +5,8 @@ using CovidSeg.IO;
 
 namespace CovidSeg.Training;
 
-/// <summary>RUN_DIR/log.csv: one row per finished epoch, rewritten whole from the history (so a resumed run never
+/// <summary>RUN_DIR/log.csv: one row per finished epoch (Dice per class and lesion mean are means over validation
+/// images; global_lesion_dice pools their pixels), rewritten whole from the history (so a resumed run never
 /// keeps rows of epochs it is redoing).</summary>
 public static class TrainingLog
 {
@@ -16,12 +17,12 @@ public static class TrainingLog
         var sb = new StringBuilder();
         sb.Append("epoch,learning_rate,train_loss,validation_loss");
         foreach (var c in labels.Classes) sb.Append(",dice_").Append(c.Name.Replace(' ', '_'));
-        sb.AppendLine(",lesion_mean_dice,seconds,images_per_second");
+        sb.AppendLine(",lesion_mean_dice,global_lesion_dice,seconds,images_per_second");
         foreach (var r in history)
         {
             sb.Append(r.Epoch).Append(',').Append(F(r.LearningRate)).Append(',').Append(F(r.TrainLoss)).Append(',').Append(F(r.ValidationLoss));
             for (int c = 0; c < labels.Count; c++) sb.Append(',').Append(c < r.ValidationDice.Length ? F(r.ValidationDice[c]) : "");
-            sb.Append(',').Append(F(r.ValidationLesionDice)).Append(',').Append(F(r.Seconds)).Append(',').Append(F(r.ImagesPerSecond)).AppendLine();
+            sb.Append(',').Append(F(r.ValidationLesionDice)).Append(',').Append(F(r.ValidationGlobalLesionDice)).Append(',').Append(F(r.Seconds)).Append(',').Append(F(r.ImagesPerSecond)).AppendLine();
         }
         AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), sb.ToString());
     }

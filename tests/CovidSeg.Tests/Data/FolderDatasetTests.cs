@@ -7,7 +7,7 @@ namespace CovidSeg.Tests.Data;
 public class FolderDatasetTests
 {
     /// <summary>Writes images/STEM.png (grey 8-bit) and masks/STEM.png (grey label indices) of the given sizes.</summary>
-    private static void AddPair(ScratchFolder dir, string stem, int width = 4, int height = 3, int maskWidth = -1, byte label = 1, string imageExtension = ".png")
+    private static void AddPair(TempFolder dir, string stem, int width = 4, int height = 3, int maskWidth = -1, byte label = 1, string imageExtension = ".png")
     {
         if (maskWidth < 0) maskWidth = width;
         var levels = Enumerable.Range(0, width * height).Select(i => (byte)(i * 7)).ToArray();
@@ -16,9 +16,9 @@ public class FolderDatasetTests
         ImageFile.WriteLabels(Path.Combine(dir.Path, "masks", stem + ".png"), new LabelMask(maskWidth, height, labels));
     }
 
-    private static ScratchFolder Layout()
+    private static TempFolder Layout()
     {
-        var dir = new ScratchFolder();
+        var dir = new TempFolder();
         Directory.CreateDirectory(Path.Combine(dir.Path, "images"));
         Directory.CreateDirectory(Path.Combine(dir.Path, "masks"));
         return dir;
@@ -44,7 +44,7 @@ public class FolderDatasetTests
     [Fact]
     public void MissingFolders()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         string missing = Path.Combine(dir.Path, "nope");
         Assert.Equal($"{missing}: data set folder not found", Assert.Throws<InvalidInputException>(() => new FolderDataset(missing)).Message);
         Directory.CreateDirectory(Path.Combine(dir.Path, "images"));

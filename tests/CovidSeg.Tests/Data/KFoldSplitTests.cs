@@ -48,7 +48,7 @@ public class KFoldSplitTests
     [Fact]
     public void SavedSplitLoadsBackIdentical()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var split = KFoldSplit.Create(Ids, 10, seed: 11);
         split.Save(dir.File("results/folds.json"));
         var loaded = KFoldSplit.Load(dir.File("results/folds.json"));
@@ -68,7 +68,7 @@ public class KFoldSplitTests
         Assert.Equal(a.ValidationIds, DataSplit.ByFraction(ids, 0.2, seed: 4).ValidationIds);
         Assert.NotEqual(a.ValidationIds, DataSplit.ByFraction(ids, 0.2, seed: 5).ValidationIds);
 
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         a.Save(dir.File("split.json"));
         var loaded = DataSplit.Load(dir.File("split.json"));
         Assert.Equal(a.TrainIds, loaded.TrainIds);
@@ -99,7 +99,7 @@ public class KFoldSplitTests
     [Fact]
     public void BadSplitFilesAreNamed()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         Assert.Equal("file not found", Assert.Throws<InvalidInputException>(() => KFoldSplit.Load(dir.File("none.json"))).Problem);
 
         File.WriteAllText(dir.File("garbage.json"), "{ not json");

@@ -11,7 +11,7 @@ public class ImageFileErrorTests
     [Fact]
     public void MissingFileIsNamed()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var e = ReadGreyFails(dir.File("nope.png"));
         Assert.Equal($"{dir.File("nope.png")}: file not found", e.Message);
         Assert.Equal("file not found", ReadLabelsFails(dir.File("nope.png")).Problem);
@@ -20,14 +20,14 @@ public class ImageFileErrorTests
     [Fact]
     public void FolderInsteadOfFile()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         Assert.Equal("is a folder, expected an image file", ReadGreyFails(dir.Path).Problem);
     }
 
     [Fact]
     public void EmptyFile()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("e.png"), []);
         Assert.Equal("file is empty", ReadGreyFails(dir.File("e.png")).Problem);
     }
@@ -35,7 +35,7 @@ public class ImageFileErrorTests
     [Fact]
     public void TextFileIsNotAnImage()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File("t.png"), "hello");
         Assert.Equal("not a PNG or JPEG image", ReadGreyFails(dir.File("t.png")).Problem);
         Assert.Equal("not a PNG image", ReadLabelsFails(dir.File("t.png")).Problem);
@@ -44,7 +44,7 @@ public class ImageFileErrorTests
     [Fact]
     public void ZeroSizedImageIsEmpty()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("z.png"), HandMadePng.Build(0, 5, 8, 0, []));
         Assert.Equal("image is empty (0x5 pixels)", ReadGreyFails(dir.File("z.png")).Problem);
         Assert.Equal("image is empty (0x5 pixels)", ReadLabelsFails(dir.File("z.png")).Problem);
@@ -53,7 +53,7 @@ public class ImageFileErrorTests
     [Fact]
     public void DamagedChunkChecksumIsCorrupt()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] png = HandMadePng.Grey8(2, 2, [1, 2, 3, 4]);
         png[20] ^= 0xFF; // inside IHDR's width field
         File.WriteAllBytes(dir.File("c.png"), png);
@@ -63,7 +63,7 @@ public class ImageFileErrorTests
     [Fact]
     public void TruncatedPngIsCorrupt()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] png = HandMadePng.Grey8(8, 8, new byte[64]);
         File.WriteAllBytes(dir.File("t.png"), png[..40]);
         Assert.Equal("corrupt PNG: truncated chunk", ReadGreyFails(dir.File("t.png")).Problem);
@@ -72,7 +72,7 @@ public class ImageFileErrorTests
     [Fact]
     public void TooLittlePixelDataIsCorrupt()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         // Valid chunks, but the image data holds 1 row where the header promises 4.
         byte[] oneRow = HandMadePng.Grey8(4, 1, [1, 2, 3, 4]);
         byte[] header = HandMadePng.Grey8(4, 4, new byte[16])[8..33];
@@ -91,7 +91,7 @@ public class ImageFileErrorTests
     [Fact]
     public void CorruptJpeg()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("j.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
         Assert.StartsWith("corrupt", ReadGreyFails(dir.File("j.jpg")).Problem);
     }
@@ -99,7 +99,7 @@ public class ImageFileErrorTests
     [Fact]
     public void JpegMaskIsRefused()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         ImageFileTests.WriteJpeg(dir.File("m.jpg"), 8, 8, SkiaSharp.SKColorType.Gray8, new byte[64]);
         Assert.Equal("label masks must be PNG (JPEG compression changes label values)", ReadLabelsFails(dir.File("m.jpg")).Problem);
     }
@@ -107,7 +107,7 @@ public class ImageFileErrorTests
     [Fact]
     public void RgbMaskIsRefused()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         ImageFile.WriteRgb(dir.File("m.png"), 1, 1, [1, 2, 3]);
         Assert.Equal("a label mask must be a grey or palette PNG, this one is RGB", ReadLabelsFails(dir.File("m.png")).Problem);
     }
@@ -115,7 +115,7 @@ public class ImageFileErrorTests
     [Fact]
     public void UsedDuplicatePaletteColourIsAmbiguous()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] palette = [0, 0, 0, 9, 9, 9, 9, 9, 9];
         File.WriteAllBytes(dir.File("p.png"), HandMadePng.Palette8(2, 1, [0, 2], palette));
         Assert.Equal("palette entries 1 and 2 have the same colour (9, 9, 9) and the image uses it, so its label cannot be told",
@@ -125,7 +125,7 @@ public class ImageFileErrorTests
     [Fact]
     public void LabelOutsideTheLabelSetIsNamedWithItsPosition()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("m.png"), HandMadePng.Grey8(3, 2, [0, 1, 2, 0, 5, 1]));
         var e = ReadLabelsFails(dir.File("m.png"), LabelSet.SemiSeg);
         Assert.Equal($"{dir.File("m.png")}: label value 5 at (1, 1) is outside the label set (0..2: background, ground-glass opacity, consolidation)", e.Message);
@@ -136,7 +136,7 @@ public class ImageFileErrorTests
     [Fact]
     public void SixteenBitLabelAbove255IsRefused()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("m.png"), HandMadePng.Grey16(2, 1, [1, 300]));
         Assert.Equal("label value 300 at (1, 0) is above 255", ReadLabelsFails(dir.File("m.png")).Problem);
     }

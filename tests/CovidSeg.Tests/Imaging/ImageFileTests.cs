@@ -9,7 +9,7 @@ public class ImageFileTests
     [Fact]
     public void Grey8RoundTripKeepsEveryLevel()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var levels = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         ImageFile.WriteGrey8(dir.File("g.png"), 16, 16, levels);
         var image = ImageFile.ReadGrey(dir.File("g.png"));
@@ -21,7 +21,7 @@ public class ImageFileTests
     [Fact]
     public void WriteGrey8FromGreyImageMaps16BitLevelsTo8Bit()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var image = new GreyImage(3, 1, [0f, 257f * 100, 65535f], IntensityScale.Display16Bit);
         ImageFile.WriteGrey8(dir.File("g.png"), image);
         Assert.Equal([0f, 100f, 255f], ImageFile.ReadGrey(dir.File("g.png")).Pixels);
@@ -35,7 +35,7 @@ public class ImageFileTests
     [InlineData(4)]
     public void Grey16PngKeepsSixteenBitsWhateverTheScanlineFilter(byte filter)
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var levels = Enumerable.Range(0, 7 * 5).Select(i => (ushort)(i * 1873 + 1)).ToArray();
         File.WriteAllBytes(dir.File("g16.png"), HandMadePng.Grey16(7, 5, levels, filter));
         var image = ImageFile.ReadGrey(dir.File("g16.png"));
@@ -46,7 +46,7 @@ public class ImageFileTests
     [Fact]
     public void WriteGrey16RoundTripIsExact()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var pixels = new float[] { 0, 1, 255, 256, 1000, 32767, 65534, 65535 };
         ImageFile.WriteGrey16(dir.File("g16.png"), new GreyImage(4, 2, pixels, IntensityScale.Display16Bit));
         var back = ImageFile.ReadGrey(dir.File("g16.png"));
@@ -57,7 +57,7 @@ public class ImageFileTests
     [Fact]
     public void Rgb16PngBecomesBt601LumaAtSixteenBits()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var row = new byte[6];
         BinaryPrimitives.WriteUInt16BigEndian(row, 1000);
         BinaryPrimitives.WriteUInt16BigEndian(row.AsSpan(2), 60000);
@@ -71,7 +71,7 @@ public class ImageFileTests
     [Fact]
     public void RgbPngBecomesBt601Luma()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] rgb = [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30];
         ImageFile.WriteRgb(dir.File("rgb.png"), 2, 2, rgb);
         var image = ImageFile.ReadGrey(dir.File("rgb.png"));
@@ -82,7 +82,7 @@ public class ImageFileTests
     [Fact]
     public void RgbaPngIgnoresAlpha()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("rgba.png"), HandMadePng.Build(2, 1, 8, 6, [[100, 100, 100, 255, 100, 100, 100, 40]]));
         Assert.Equal([100f, 100f], ImageFile.ReadGrey(dir.File("rgba.png")).Pixels);
     }
@@ -90,7 +90,7 @@ public class ImageFileTests
     [Fact]
     public void JpegDecodesGreyAndColour()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         // Flat images survive JPEG exactly (only the DC coefficient is non-zero).
         WriteJpeg(dir.File("grey.jpg"), 16, 16, SKColorType.Gray8, Enumerable.Repeat((byte)100, 256).ToArray());
         var grey = ImageFile.ReadGrey(dir.File("grey.jpg"));
@@ -107,7 +107,7 @@ public class ImageFileTests
     [Fact]
     public void PaletteMaskDecodesToPaletteIndices()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         // The VOC palette used by the COVID-SemiSeg masks: black, dark red, dark green, olive.
         byte[] palette = [0, 0, 0, 128, 0, 0, 0, 128, 0, 128, 128, 0];
         byte[] indices = [0, 1, 2, 3, 2, 1, 0, 0, 3];
@@ -120,7 +120,7 @@ public class ImageFileTests
     [Fact]
     public void PaletteMaskWithTransparencyTellsEntriesApartByAlpha()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         // Entries 0 and 1 share RGB but differ in alpha, so they stay distinguishable.
         byte[] palette = [10, 20, 30, 10, 20, 30, 200, 0, 0];
         byte[] indices = [0, 1, 2, 1];
@@ -131,7 +131,7 @@ public class ImageFileTests
     [Fact]
     public void FourBitPaletteMaskDecodes()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] palette = [0, 0, 0, 255, 0, 0, 0, 255, 0];
         // 3 pixels per row, two per byte, high nibble first: rows [0,1,2] and [2,2,0].
         File.WriteAllBytes(dir.File("p4.png"), HandMadePng.Build(3, 2, 4, 3, [[0x01, 0x20], [0x22, 0x00]], palette));
@@ -141,7 +141,7 @@ public class ImageFileTests
     [Fact]
     public void UnusedDuplicatePaletteColoursAreAccepted()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         byte[] palette = [0, 0, 0, 9, 9, 9, 7, 7, 7, 9, 9, 9];
         File.WriteAllBytes(dir.File("p.png"), HandMadePng.Palette8(2, 1, [0, 2], palette));
         Assert.Equal([0, 2], ImageFile.ReadLabels(dir.File("p.png")).Labels);
@@ -150,7 +150,7 @@ public class ImageFileTests
     [Fact]
     public void GreyMasksDecodeAtEveryBitDepth()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir.File("g8.png"), HandMadePng.Grey8(4, 1, [0, 1, 2, 3]));
         Assert.Equal([0, 1, 2, 3], ImageFile.ReadLabels(dir.File("g8.png")).Labels);
 
@@ -165,7 +165,7 @@ public class ImageFileTests
     [Fact]
     public void WriteLabelsWritesSingleChannelEightBitIndicesThatReadBack()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         var mask = new LabelMask(4, 3, [0, 1, 2, 3, 3, 2, 1, 0, 0, 0, 1, 1]);
         ImageFile.WriteLabels(dir.File("m.png"), mask);
         byte[] bytes = File.ReadAllBytes(dir.File("m.png"));
@@ -178,7 +178,7 @@ public class ImageFileTests
     [Fact]
     public void WritesReplaceExistingFilesAndLeaveNoTemporaryFiles()
     {
-        using var dir = new ScratchFolder();
+        using var dir = new TempFolder();
         string path = Path.Combine(dir.Path, "sub", "o.png");
         ImageFile.WriteRgb(path, 1, 1, [1, 2, 3]);
         ImageFile.WriteRgb(path, 2, 1, [4, 5, 6, 7, 8, 9]);

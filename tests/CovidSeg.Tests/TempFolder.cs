@@ -1,11 +1,11 @@
-namespace CovidSeg.Tests.Imaging;
+namespace CovidSeg.Tests;
 
-/// <summary>A fresh temporary folder, deleted with its contents on dispose.</summary>
-public sealed class ScratchFolder : IDisposable
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "covidseg-test-" + Guid.NewGuid().ToString("N"));
 
-    public ScratchFolder() => Directory.CreateDirectory(Path);
+    public TempFolder() => Directory.CreateDirectory(Path);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

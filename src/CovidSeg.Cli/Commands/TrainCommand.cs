@@ -1,0 +1,62 @@
+using System.CommandLine;
+using CovidSeg.Data;
+using CovidSeg.Training;
+using Spectre.Console;
+
+namespace CovidSeg.Cli.Commands;
+
+/// <summary><c>covidseg train</c>: trains one network on a data folder (or the phantom) into a run folder.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new DataCommandOptions();
+        var model = new ModelCommandOptions();
+        var training = new TrainingCommandOptions();
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "run folder: weights, run.json, log.csv, learning-curve.png", Required = true };
+        var augmentation = new Option<string>("--aug") { Description = "augmentation of the training slices: paper (x6: rotations 90/180/270, scales 0.5/1.5), online (random) or none", DefaultValueFactory = _ => "paper" };
+        var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds)", DefaultValueFactory = _ => 0.2 };
+        var folds = new Option<int>("--folds") { Description = "split into K seeded folds and validate on --fold (0 = use --val-fraction)", DefaultValueFactory = _ => 0 };
+        var fold = new Option<int>("--fold") { Description = "which fold (0-based) validates when --folds is given", DefaultValueFactory = _ => 0 };
+        var resume = new Option<bool>("--resume") { Description = "continue the run in --out where it stopped (its own options and split are used)" };
+        var command = new Command("train", "Train a segmentation network (Adam, cross-entropy) and keep the best checkpoint by validation lesion Dice.");
+        data.AddTo(command);
+        model.AddTo(command);
+        training.AddTo(command);
+        foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
+        command.SetHandler(parse =>
+        {
+            var trainingOptions = training.Build(parse);
+            var prep = training.BuildPreprocessing(parse);
+            var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
+            var modelOptions = model.Build(parse, dataset.Labels.Count);
+            string runDir = parse.GetValue(output)!.FullName;
+            var split = ChooseSplit(dataset, parse.GetValue(folds), parse.GetValue(fold), parse.GetValue(valFraction), (int)trainingOptions.Seed);
+            bool resuming = parse.GetValue(resume);
+            if (!resuming) split.Save(Path.Combine(runDir, "split.json"));
+            var (trainIdx, valIdx) = split.IndicesIn(dataset);
+            var request = new TrainingRequest(dataset, trainIdx, valIdx, modelOptions, prep,
+                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir, resuming);
+            AnsiConsole.MarkupLine(Markup.Escape($"training {modelOptions.Arch} on {dataset.Source}: {trainIdx.Length} training, {valIdx.Length} validation slices -> {runDir}"));
+            using var ctrlC = new CtrlC();
+            var result = Trainer.Run(request, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
+            if (result.Interrupted) return CommandRunner.Failure;
+            var m = result.Manifest;
+            AnsiConsole.MarkupLine(Markup.Escape($"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {runDir}"));
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    internal static DataSplit ChooseSplit(ISegmentationDataset dataset, int folds, int fold, double valFraction, int seed)
+    {
+        var ids = Enumerable.Range(0, dataset.Count).Select(dataset.IdAt).ToList();
+        if (folds > 0)
+        {
+            if (fold < 0 || fold >= folds) throw new CovidSegException($"--fold must be 0..{folds - 1}, got {fold}");
+            return KFoldSplit.Create(ids, folds, seed).Fold(fold);
+        }
+        if (valFraction < 0 || valFraction >= 1) throw new CovidSegException($"--val-fraction must be in [0, 1), got {valFraction}");
+        return DataSplit.ByFraction(ids, valFraction, seed);
+    }
+}

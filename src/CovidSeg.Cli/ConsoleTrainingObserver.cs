@@ -1,0 +1,50 @@
+using CovidSeg.Data;
+using CovidSeg.Training;
+using Spectre.Console;
+
+namespace CovidSeg.Cli;
+
+/// <summary>
+/// Shows training live: a progress line per epoch (step, loss, images/s, time left) on a terminal, plain log lines
+/// when output is redirected (CI, files), and one summary line per finished epoch in both cases.
+/// </summary>
+public sealed class ConsoleTrainingObserver : ITrainingObserver
+{
+    private readonly LabelSet _labels;
+    private readonly bool _interactive = !Console.IsOutputRedirected;
+    private int _epochs;
+
+    public ConsoleTrainingObserver(LabelSet labels) => _labels = labels;
+
+    public void EpochStarted(int epoch, int epochs, int steps)
+    {
+        _epochs = epochs;
+    }
+
+    public void StepFinished(int epoch, int step, int steps, double loss, double imagesPerSecond)
+    {
+        if (!_interactive) return;
+        double fraction = (double)step / steps;
+        int width = 24;
+        int filled = (int)Math.Round(fraction * width);
+        string bar = new string('#', filled) + new string('.', width - filled);
+        double secondsPerStep = imagesPerSecond > 0 ? 1.0 / imagesPerSecond : 0;
+        string left = imagesPerSecond > 0 ? FormatSpan(TimeSpan.FromSeconds((steps - step) * secondsPerStep)) : "?";
+        Console.Write($"\repoch {epoch}/{_epochs} [{bar}] step {step}/{steps}  loss {loss:F4}  {imagesPerSecond:F1} img/s  epoch left {left}   ");
+    }
+
+    public void EpochFinished(EpochRecord r, bool isBest)
+    {
+        if (_interactive) Console.Write("\r" + new string(' ', Math.Max(0, Console.WindowWidth - 1)) + "\r");
+        string dice = r.ValidationDice.Length == 0
+            ? "no validation"
+            : string.Join("  ", _labels.Lesions.Select(c => $"{c.Name} {r.ValidationDice[c.Index]:F3}")) + $"  lesion mean {r.ValidationLesionDice:F3} (pooled {r.ValidationGlobalLesionDice:F3})";
+        string eta = r.Epoch < _epochs ? $", about {FormatSpan(TimeSpan.FromSeconds(r.Seconds * (_epochs - r.Epoch)))} left" : "";
+        AnsiConsole.MarkupLine(Markup.Escape($"epoch {r.Epoch}/{_epochs}  train loss {r.TrainLoss:F4}  val loss {r.ValidationLoss:F4}  {dice}  {r.Seconds:F0}s ({r.ImagesPerSecond:F1} img/s){eta}") +
+                               (isBest ? " [green]best[/]" : ""));
+    }
+
+    public void Message(string text) => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
+
+    private static string FormatSpan(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:D2}s" : $"{t.Seconds}s";
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using CovidSeg.Data;
+using CovidSeg.Data.Augmentation;
+using CovidSeg.Training;
+
+namespace CovidSeg.Cli;
+
+/// <summary>The training options shared by train, cv and demo, with the paper's defaults.</summary>
+public sealed class TrainingCommandOptions
+{
+    private static readonly TrainingOptions Defaults = new();
+
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "passes over the training set (the paper: 100)", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int> Batch { get; } = new("--batch") { Description = "slices per optimizer step", DefaultValueFactory = _ => Defaults.BatchSize };
+    public Option<int> Side { get; } = new("--side") { Description = "slices are resized to side x side (the paper: 369)", DefaultValueFactory = _ => PreprocessingOptions.PaperSide };
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Adam learning rate (Adam's default: 0.001)", DefaultValueFactory = _ => Defaults.LearningRate };
+    public Option<string> Loss { get; } = new("--loss") { Description = "ce (multi-class cross-entropy, the paper's) or dice-ce (cross-entropy + soft Dice, as nnU-Net)", DefaultValueFactory = _ => "ce" };
+    public Option<string?> ClassWeights { get; } = new("--class-weights") { Description = "cross-entropy weight per class, comma-separated, background first (e.g. 1,2,2)" };
+    public Option<string> Schedule { get; } = new("--schedule") { Description = "learning-rate schedule: constant (the paper), cosine or poly", DefaultValueFactory = _ => "constant" };
+    public Option<int> EarlyStop { get; } = new("--early-stop") { Description = "stop after this many epochs without a validation lesion-Dice gain; 0 = off", DefaultValueFactory = _ => 0 };
+    public Option<int> Seed { get; } = CommonOptions.Seed();
+    public Option<int> Threads { get; } = CommonOptions.Threads();
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Epochs, Batch, Side, LearningRate, Loss, ClassWeights, Schedule, EarlyStop, Seed, Threads })
+            command.Options.Add(o);
+    }
+
+    public TrainingOptions Build(ParseResult parse)
+    {
+        var options = Defaults with
+        {
+            Epochs = parse.GetValue(Epochs),
+            BatchSize = parse.GetValue(Batch),
+            LearningRate = parse.GetValue(LearningRate),
+            Loss = ParseLoss(parse.GetValue(Loss) ?? "ce"),
+            ClassWeights = ParseWeights(parse.GetValue(ClassWeights)),
+            Schedule = ParseSchedule(parse.GetValue(Schedule) ?? "constant"),
+            EarlyStoppingPatience = parse.GetValue(EarlyStop),
+            Seed = parse.GetValue(Seed),
+            Threads = parse.GetValue(Threads),
+        };
+        options.Validate();
+        return options;
+    }
+
+    public PreprocessingOptions BuildPreprocessing(ParseResult parse) => new PreprocessingOptions(Side: parse.GetValue(Side)).Validate();
+
+    public static AugmentationMode ParseAugmentation(string text) => text.ToLowerInvariant() switch
+    {
+        "paper" => AugmentationMode.Paper,
+        "online" => AugmentationMode.Online,
+        "none" => AugmentationMode.None,
+        _ => throw new CovidSegException($"unknown augmentation '{text}': use paper (x6 offline: rotations and scales), online (random) or none"),
+    };
+
+    public static string Name(AugmentationMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static LossKind ParseLoss(string text) => text.ToLowerInvariant() switch
+    {
+        "ce" => LossKind.CrossEntropy,
+        "dice-ce" => LossKind.DiceCrossEntropy,
+        _ => throw new CovidSegException($"unknown loss '{text}': use ce or dice-ce"),
+    };
+
+    private static LearningRateScheduleKind ParseSchedule(string text) => text.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateScheduleKind.Constant,
+        "cosine" => LearningRateScheduleKind.Cosine,
+        "poly" => LearningRateScheduleKind.Poly,
+        _ => throw new CovidSegException($"unknown schedule '{text}': use constant, cosine or poly"),
+    };
+
+    private static double[]? ParseWeights(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return text.Split(',', StringSplitOptions.TrimEntries).Select(part =>
+            double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) ? w
+                : throw new CovidSegException($"--class-weights: '{part}' is not a number")).ToArray();
+    }
+}
