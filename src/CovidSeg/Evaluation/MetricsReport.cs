@@ -1,3 +1,4 @@
+using CovidSeg.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -88,7 +89,7 @@ public sealed class MetricsReport
         return Build(names, rows);
     }
 
-    public void Save(string path) => File.WriteAllText(path, ToJson());
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     public static MetricsReport Load(string path)
     {
@@ -121,7 +122,7 @@ public sealed class MetricsReport
         return sb.ToString();
     }
 
-    public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
+    public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
     private static void AppendCsvRow(StringBuilder sb, string rowType, string id, SegmentationScores scores)
     {

@@ -157,29 +157,14 @@ public static class Trainer
         return new TrainingResult(manifest, Interrupted: false);
     }
 
-    /// <summary>Validation loss at the network's input size, and per-class Dice (mean over images) at each slice's
-    /// original size through the same code path <c>predict</c> uses, so both report the same numbers.</summary>
     private static (double? Loss, double[] Dice, double? LesionDice, double? GlobalLesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)
     {
         if (validation.Count == 0) return (null, [], null, null);
-        model.eval();
-        var metrics = new MetricsAccumulator(labels);
-        double lossSum = 0;
-        using (torch.no_grad())
-        {
-            for (int i = 0; i < validation.Count; i++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var logits = model.forward(validation.Samples[i].Image.unsqueeze(0));
-                lossSum += nn.functional.cross_entropy(logits, validation.Samples[i].Mask.unsqueeze(0)).item<float>();
-                var predicted = SliceSegmenter.ToOriginalLabels(logits[0], validation.Originals[i].Width, validation.Originals[i].Height);
-                metrics.Add(validation.Samples[i].Id, validation.Originals[i], predicted);
-            }
-        }
+        var result = Validation.Run(model, validation, labels);
         model.train();
-        var report = metrics.ToReport();
+        var report = result.Report;
         double[] dice = report.MeanOverImages.PerClass.Select(c => c.Scores.Dice).ToArray();
-        return (lossSum / validation.Count, dice, report.MeanOverImages.LesionMean.Dice, report.Global.LesionMean.Dice);
+        return (result.Loss, dice, report.MeanOverImages.LesionMean.Dice, report.Global.LesionMean.Dice);
     }
 
     private static RunManifest SaveCheckpoint(string runDir, RunManifest manifest, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string name)

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CovidSeg.IO;
+using CovidSeg.Models;
+using CovidSeg.Training;
+using Spectre.Console;
+
+namespace CovidSeg.Cli.Commands;
+
+/// <summary><c>covidseg cv</c>: the paper's k-fold comparison of networks with and without augmentation.</summary>
+public static class CvCommand
+{
+    public static Command Create()
+    {
+        var data = new DataCommandOptions();
+        var model = new ModelCommandOptions();
+        var training = new TrainingCommandOptions();
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "results folder (rerun the same command to resume)", Required = true };
+        var folds = new Option<int>("--folds") { Description = "folds (the paper: 10)", DefaultValueFactory = _ => 10 };
+        var archs = new Option<string>("--archs") { Description = "networks to compare, comma-separated", DefaultValueFactory = _ => string.Join(",", ModelFactory.Names.Reverse()) };
+        var augs = new Option<string>("--aug") { Description = "augmentation modes to compare, comma-separated: paper, online, none", DefaultValueFactory = _ => "paper,none" };
+        var command = new Command("cv", "Cross-validate networks on the same seeded folds, with and without augmentation, and write tables shaped like the paper's Tables I and II.");
+        data.AddTo(command);
+        model.AddTo(command, includeArch: false);
+        training.AddTo(command);
+        foreach (var o in new Option[] { output, folds, archs, augs }) command.Options.Add(o);
+        command.SetHandler(parse =>
+        {
+            var trainingOptions = training.Build(parse);
+            var prep = training.BuildPreprocessing(parse);
+            var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
+            var archList = Split(parse.GetValue(archs));
+            var plan = new CrossValidationPlan(
+                parse.GetValue(folds),
+                archList,
+                Split(parse.GetValue(augs)).Select(TrainingCommandOptions.ParseAugmentation).ToList(),
+                model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? ModelFactory.UNetName),
+                prep,
+                trainingOptions);
+            string outDir = parse.GetValue(output)!.FullName;
+            AnsiConsole.MarkupLine(Markup.Escape($"cross-validating {string.Join(", ", plan.Archs)} x {string.Join(", ", plan.Augmentations)} on {dataset.Source} ({dataset.Count} slices, {plan.Folds} folds) -> {outDir}"));
+            var clock = Stopwatch.StartNew();
+            using var ctrlC = new CtrlC();
+            var results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
+            string commandLine = "covidseg " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            string markdown = CrossValidationTables.Markdown(results, plan, commandLine, clock.Elapsed);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(results, plan));
+            AnsiConsole.WriteLine(markdown);
+            AnsiConsole.MarkupLine(Markup.Escape($"tables: {Path.Combine(outDir, "results.md")}; every fold: {Path.Combine(outDir, "results.json")}"));
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static List<string> Split(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -1,0 +1,85 @@
+using CovidSeg.Data;
+using CovidSeg.Data.Augmentation;
+using CovidSeg.Evaluation;
+using CovidSeg.Models;
+
+namespace CovidSeg.Training;
+
+/// <summary>
+/// Runs a <see cref="CrossValidationPlan"/> into OUT/: OUT/folds.json (the seeded split, reused on resume), and per
+/// augmentation mode, network and fold a run folder OUT/AUG/ARCH/fold-K/ with its held-out metrics.json and .csv.
+/// Interrupted runs resume fold by fold: a fold with metrics.json is done, a fold with run.json continues training.
+/// <para>
+/// The held-out fold is scored with the weights of the last epoch, not the best one: choosing the epoch on the fold
+/// being reported would flatter every model.
+/// </para>
+/// </summary>
+public static class CrossValidation
+{
+    public const string FoldsFile = "folds.json";
+    public const string MetricsFile = "metrics.json";
+
+    public static string FoldDirectory(string outDir, AugmentationMode aug, string arch, int fold) =>
+        Path.Combine(outDir, aug.ToString().ToLowerInvariant(), arch, $"fold-{fold}");
+
+    public static IReadOnlyList<FoldResult> Run(ISegmentationDataset data, CrossValidationPlan plan, string outDir, ITrainingObserver observer, CancellationToken cancel)
+    {
+        plan.Validate();
+        Directory.CreateDirectory(outDir);
+        var split = LoadOrCreateFolds(data, plan, outDir);
+        var results = new List<FoldResult>();
+        foreach (var aug in plan.Augmentations)
+        foreach (var arch in plan.Archs)
+        for (int fold = 0; fold < plan.Folds; fold++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string dir = FoldDirectory(outDir, aug, arch, fold);
+            string metricsPath = Path.Combine(dir, MetricsFile);
+            if (File.Exists(metricsPath))
+            {
+                results.Add(new FoldResult(arch, aug, fold, MetricsReport.Load(metricsPath), TrainingSecondsOf(RunManifest.Load(dir))));
+                continue;
+            }
+            observer.Message($"{aug.ToString().ToLowerInvariant()} / {arch} / fold {fold + 1} of {plan.Folds}");
+            var (train, validation) = split.Fold(fold).IndicesIn(data);
+            bool resume = File.Exists(Path.Combine(dir, RunManifest.FileName));
+            var request = new TrainingRequest(data, train, validation, plan.Model with { Arch = arch, Classes = data.Labels.Count },
+                plan.Preprocessing, aug, plan.Training, dir, resume);
+            var trained = Trainer.Run(request, observer, cancel);
+            if (trained.Interrupted) throw new OperationCanceledException("cross-validation interrupted; run the same command again to resume");
+            var report = ScoreHeldOut(data, validation, trained.Manifest, dir);
+            report.Save(metricsPath);
+            report.SaveCsv(Path.Combine(dir, "metrics.csv"));
+            results.Add(new FoldResult(arch, aug, fold, report, TrainingSecondsOf(trained.Manifest)));
+        }
+        return results;
+    }
+
+    private static double TrainingSecondsOf(RunManifest manifest) => manifest.History.Sum(h => h.Seconds);
+
+    private static KFoldSplit LoadOrCreateFolds(ISegmentationDataset data, CrossValidationPlan plan, string outDir)
+    {
+        string path = Path.Combine(outDir, FoldsFile);
+        var ids = Enumerable.Range(0, data.Count).Select(data.IdAt).ToList();
+        if (File.Exists(path))
+        {
+            var saved = KFoldSplit.Load(path);
+            if (saved.K != plan.Folds)
+                throw new CovidSegException($"{path} holds {saved.K} folds but {plan.Folds} were asked; use another --out or the same --folds");
+            if (!saved.Folds.SelectMany(f => f).OrderBy(x => x, StringComparer.Ordinal).SequenceEqual(ids.OrderBy(x => x, StringComparer.Ordinal)))
+                throw new CovidSegException($"{path} was made for other data (its ids differ from {data.Source})");
+            return saved;
+        }
+        var split = KFoldSplit.Create(ids, plan.Folds, unchecked((int)plan.Training.Seed));
+        split.Save(path);
+        return split;
+    }
+
+    private static MetricsReport ScoreHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, RunManifest manifest, string runDir)
+    {
+        using var model = ModelFactory.Create(manifest.Model);
+        CheckpointStore.LoadModel(runDir, manifest.LastCheckpoint!, model);
+        using var slices = PreparedSlices.Load(data, heldOut, manifest.Preprocessing, fingerprint: null);
+        return Validation.Run(model, slices, data.Labels).Report;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CovidSeg.Data.Augmentation;
+using CovidSeg.Evaluation;
+using CovidSeg.Models;
+
+namespace CovidSeg.Training;
+
+/// <summary>
+/// Cross-validation results as tables shaped like the paper's Table I (full model against U-Net, with and without
+/// augmentation) and Table II (the ablation), each cell the mean ± sample standard deviation over folds. Scores are
+/// means over held-out images; "lesion Dice" and "lesion precision" average the lesion classes only, "all-class Dice"
+/// is the paper's number, background included, kept only for comparison.
+/// </summary>
+public static class CrossValidationTables
+{
+    private static readonly (string Name, Func<MetricsReport, double> Value)[] Columns =
+    [
+        ("lesion Dice", r => r.MeanOverImages.LesionMean.Dice),
+        ("pixel accuracy", r => r.MeanOverImages.PixelAccuracy),
+        ("lesion precision", r => r.MeanOverImages.LesionMean.Precision),
+        ("all-class Dice (paper)", r => r.MeanOverImages.PaperAllClassMeanDice),
+    ];
+
+    /// <summary>The paper's names for the networks of its tables.</summary>
+    public static string PaperName(string arch) => arch switch
+    {
+        ModelFactory.ResidualAttentionUNet => "Ours (M)",
+        ModelFactory.ResNeXtUNetName => "M - A (no attention)",
+        ModelFactory.AttentionUNetName => "M - R (no ResNeXt)",
+        ModelFactory.UNetName => "U-Net",
+        _ => arch,
+    };
+
+    public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric) =>
+        FoldStatistics.Summarise(results.Where(r => r.Arch == arch && r.Augmentation == aug).Select(r => metric(r.Report)));
+
+    public static string Markdown(IReadOnlyList<FoldResult> results, CrossValidationPlan plan, string command, TimeSpan wall)
+    {
+        var sb = new StringBuilder();
+        var augs = plan.Augmentations;
+        sb.AppendLine($"Command: `{command}`").AppendLine();
+        sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
+        sb.AppendLine();
+
+        string[] compared = [ModelFactory.ResidualAttentionUNet, ModelFactory.UNetName];
+        if (compared.All(plan.Archs.Contains))
+        {
+            sb.AppendLine("### Table I: full model against U-Net").AppendLine();
+            AppendTable(sb, results, augs, compared, withImprovement: true);
+        }
+        sb.AppendLine("### Table II: ablation").AppendLine();
+        AppendTable(sb, results, augs, plan.Archs, withImprovement: false);
+
+        sb.AppendLine("### Per class (lesion Dice, mean over held-out images)").AppendLine();
+        var classNames = results.FirstOrDefault()?.Report.ClassNames.Skip(1).ToList() ?? [];
+        sb.Append("| model | augmentation |");
+        foreach (var c in classNames) sb.Append(' ').Append(c).Append(" |");
+        sb.AppendLine().Append("|---|---|").Append(string.Concat(classNames.Select(_ => "---|"))).AppendLine();
+        foreach (var arch in plan.Archs)
+        foreach (var aug in augs)
+        {
+            sb.Append($"| {PaperName(arch)} | {aug.ToString().ToLowerInvariant()} |");
+            for (int c = 1; c <= classNames.Count; c++)
+            {
+                int cls = c;
+                sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format()).Append(" |");
+            }
+            sb.AppendLine();
+        }
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static void AppendTable(StringBuilder sb, IReadOnlyList<FoldResult> results, IReadOnlyList<AugmentationMode> augs, IReadOnlyList<string> archs, bool withImprovement)
+    {
+        sb.Append("| model |");
+        foreach (var aug in augs)
+        foreach (var col in Columns)
+            sb.Append(' ').Append(AugLabel(aug)).Append(": ").Append(col.Name).Append(" |");
+        sb.AppendLine();
+        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", augs.Count * Columns.Length))).AppendLine();
+        foreach (var arch in archs)
+        {
+            sb.Append("| ").Append(PaperName(arch)).Append(" |");
+            foreach (var aug in augs)
+            foreach (var col in Columns)
+                sb.Append(' ').Append(Summary(results, arch, aug, col.Value).Format()).Append(" |");
+            sb.AppendLine();
+        }
+        if (withImprovement && archs.Count == 2)
+        {
+            sb.Append("| relative change |");
+            foreach (var aug in augs)
+            foreach (var col in Columns)
+            {
+                double ours = Summary(results, archs[0], aug, col.Value).Mean, baseline = Summary(results, archs[1], aug, col.Value).Mean;
+                sb.Append(' ').Append(baseline > 0 ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a").Append(" |");
+            }
+            sb.AppendLine();
+        }
+        sb.AppendLine();
+    }
+
+    private static string AugLabel(AugmentationMode aug) => aug switch
+    {
+        AugmentationMode.Paper => "with aug.",
+        AugmentationMode.None => "no aug.",
+        _ => aug.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Every fold's scores and the summaries, for programs.</summary>
+    public static string Json(IReadOnlyList<FoldResult> results, CrossValidationPlan plan)
+    {
+        var summary = plan.Archs.SelectMany(arch => plan.Augmentations.Select(aug => new
+        {
+            arch,
+            augmentation = aug.ToString().ToLowerInvariant(),
+            metrics = Columns.ToDictionary(c => c.Name.Replace(' ', '_').Replace("(", "").Replace(")", ""), c =>
+            {
+                var s = Summary(results, arch, aug, c.Value);
+                return new { mean = s.Mean, std = double.IsNaN(s.StandardDeviation) ? (double?)null : s.StandardDeviation, folds = s.Count };
+            }),
+        }));
+        var folds = results.Select(r => new
+        {
+            arch = r.Arch,
+            augmentation = r.Augmentation.ToString().ToLowerInvariant(),
+            fold = r.Fold,
+            training_seconds = r.TrainingSeconds,
+            mean_over_images = r.Report.MeanOverImages,
+            global = r.Report.Global,
+        });
+        return JsonSerializer.Serialize(new { plan, summary, folds }, RunManifest.JsonOptions);
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
