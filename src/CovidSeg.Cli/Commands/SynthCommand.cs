@@ -1,24 +1,53 @@
 using System.CommandLine;
+using CovidSeg.Data.Phantom;
+using Spectre.Console;
 
 namespace CovidSeg.Cli.Commands;
 
-/// <summary><c>covidseg synth</c>: writes a synthetic chest-CT phantom data set in the images/ + masks/ layout.</summary>
+/// <summary><c>covidseg synth</c>: writes a synthetic chest-CT phantom data set in the images/ + masks/ layout, or a
+/// phantom CT volume as NIfTI.</summary>
 public static class SynthCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "folder to write images/ and masks/ into", Required = true };
-        var count = new Option<int>("--count", "-n") { Description = "number of slices", DefaultValueFactory = _ => 16 };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "folder to write into", Required = true };
+        var count = new Option<int>("--count", "-n") { Description = "number of slices (or of volumes with --slices)", DefaultValueFactory = _ => 16 };
         var size = new Option<int>("--size") { Description = "side of each square slice in pixels", DefaultValueFactory = _ => 256 };
+        var slices = new Option<int>("--slices") { Description = "write NIfTI volumes of this many axial slices (imagesTr/ + labelsTr/ + lungs/) instead of PNG slices", DefaultValueFactory = _ => 0 };
         var seed = CommonOptions.Seed();
-        var command = new Command("synth", "Write a seeded synthetic chest-CT phantom data set (images/*.png + masks/*.png) with exact masks.");
-        command.Options.Add(output);
-        command.Options.Add(count);
-        command.Options.Add(size);
-        command.Options.Add(seed);
+        var command = new Command("synth", "Write a seeded synthetic chest-CT phantom data set with exact masks (4 classes: background, GGO, consolidation, pleural effusion).");
+        foreach (var o in new Option[] { output, count, size, slices, seed }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
-            throw new CovidSegException("synth is not implemented yet");
+            string folder = parse.GetValue(output)!.FullName;
+            int n = parse.GetValue(count), side = parse.GetValue(size), z = parse.GetValue(slices), s = parse.GetValue(seed);
+            if (n < 1) throw new CovidSegException($"--count must be at least 1, got {n}");
+            if (side < 32) throw new CovidSegException($"--size must be at least 32 pixels, got {side}");
+            if (z < 0) throw new CovidSegException($"--slices must be 0 (PNG slices) or positive, got {z}");
+            Directory.CreateDirectory(folder);
+            if (z > 0)
+            {
+                for (int v = 0; v < n; v++)
+                {
+                    var volume = ChestPhantom.GenerateVolume(side, side, z, ChestPhantom.DeriveSeed(s, v));
+                    string path = PhantomExport.WriteVolume(folder, $"phantom_{v:D3}", volume);
+                    AnsiConsole.MarkupLine(Markup.Escape($"wrote {path} ({side}x{side}x{z}, {volume.SpacingMm.X:F2}x{volume.SpacingMm.Y:F2}x{volume.SpacingMm.Z:F2} mm)"));
+                }
+                return CommandRunner.Success;
+            }
+            var data = new PhantomDataset(n, s, new PhantomOptions { Size = side });
+            PhantomExport.WriteSlices(folder, data);
+            var counts = new long[data.Labels.Count];
+            for (int i = 0; i < data.Count; i++)
+            {
+                var c = data.Load(i).Mask.CountPerClass(data.Labels.Count);
+                for (int k = 0; k < counts.Length; k++) counts[k] += c[k];
+            }
+            var table = new Table().AddColumn("class").AddColumn(new TableColumn("pixels").RightAligned());
+            foreach (var cls in data.Labels.Classes) table.AddPlainRow(cls.Name, counts[cls.Index].ToString("N0"));
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(Markup.Escape($"wrote {n} image/mask pairs of {side}x{side} to {folder} (images/, masks/, labels.json)"));
+            return CommandRunner.Success;
         });
         return command;
     }

@@ -3,11 +3,13 @@ namespace CovidSeg.Data;
 /// <summary>Opens a labelled data set folder in one of the <see cref="DatasetLayout"/>s.</summary>
 public static class DatasetOpener
 {
-    /// <param name="labels">Label set for layouts that do not fix it (folder: COVID-SemiSeg's by default; NIfTI pairs: MedSeg's).</param>
+    /// <param name="labels">Label set for layouts that do not fix it; when null, the folder's labels.json, else COVID-SemiSeg's for
+    /// a folder layout and MedSeg's for NIfTI pairs.</param>
     public static ISegmentationDataset Open(string folder, DatasetLayout layout = DatasetLayout.Auto, LabelSet? labels = null)
     {
         if (!Directory.Exists(folder)) throw new InvalidInputException(folder, "data folder does not exist");
         var resolved = layout == DatasetLayout.Auto ? Detect(folder) : layout;
+        labels ??= LabelSetFile.TryLoad(folder);
         return resolved switch
         {
             DatasetLayout.Folder => new FolderDataset(folder, labels),
