@@ -41,11 +41,16 @@ public static class CvCommand
             AnsiConsole.MarkupLine(Markup.Escape($"cross-validating {string.Join(", ", plan.Archs)} x {string.Join(", ", plan.Augmentations)} on {dataset.Source} ({dataset.Count} slices, {plan.Folds} folds) -> {outDir}"));
             var clock = Stopwatch.StartNew();
             using var ctrlC = new CtrlC();
-            var results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
             string commandLine = "covidseg " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            string markdown = CrossValidationTables.Markdown(results, plan, commandLine, clock.Elapsed);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(results, plan));
+            string markdown = "";
+            void WriteTables(IReadOnlyList<FoldResult> soFar)
+            {
+                markdown = CrossValidationTables.Markdown(soFar, plan, commandLine, clock.Elapsed);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(soFar, plan));
+            }
+            var results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token, WriteTables);
+            WriteTables(results);
             AnsiConsole.WriteLine(markdown);
             AnsiConsole.MarkupLine(Markup.Escape($"tables: {Path.Combine(outDir, "results.md")}; every fold: {Path.Combine(outDir, "results.json")}"));
             return CommandRunner.Success;

@@ -22,15 +22,18 @@ public static class CrossValidation
     public static string FoldDirectory(string outDir, AugmentationMode aug, string arch, int fold) =>
         Path.Combine(outDir, aug.ToString().ToLowerInvariant(), arch, $"fold-{fold}");
 
-    public static IReadOnlyList<FoldResult> Run(ISegmentationDataset data, CrossValidationPlan plan, string outDir, ITrainingObserver observer, CancellationToken cancel)
+    /// <param name="foldFinished">Called with all results so far after each configuration of each fold (to refresh tables).</param>
+    public static IReadOnlyList<FoldResult> Run(ISegmentationDataset data, CrossValidationPlan plan, string outDir, ITrainingObserver observer, CancellationToken cancel,
+        Action<IReadOnlyList<FoldResult>>? foldFinished = null)
     {
         plan.Validate();
         Directory.CreateDirectory(outDir);
         var split = LoadOrCreateFolds(data, plan, outDir);
         var results = new List<FoldResult>();
+        // Fold by fold, every configuration within a fold: an interrupted run leaves a fair comparison on fewer folds.
+        for (int fold = 0; fold < plan.Folds; fold++)
         foreach (var aug in plan.Augmentations)
         foreach (var arch in plan.Archs)
-        for (int fold = 0; fold < plan.Folds; fold++)
         {
             cancel.ThrowIfCancellationRequested();
             string dir = FoldDirectory(outDir, aug, arch, fold);
@@ -51,6 +54,7 @@ public static class CrossValidation
             report.Save(metricsPath);
             report.SaveCsv(Path.Combine(dir, "metrics.csv"));
             results.Add(new FoldResult(arch, aug, fold, report, TrainingSecondsOf(trained.Manifest)));
+            foldFinished?.Invoke(results);
         }
         return results;
     }

@@ -33,14 +33,23 @@ public static class CrossValidationTables
         _ => arch,
     };
 
-    public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric) =>
-        FoldStatistics.Summarise(results.Where(r => r.Arch == arch && r.Augmentation == aug).Select(r => metric(r.Report)));
+    public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric)
+    {
+        var values = results.Where(r => r.Arch == arch && r.Augmentation == aug).Select(r => metric(r.Report)).ToList();
+        return values.Count == 0 ? MeanAndSpread.None : FoldStatistics.Summarise(values);
+    }
 
     public static string Markdown(IReadOnlyList<FoldResult> results, CrossValidationPlan plan, string command, TimeSpan wall)
     {
         var sb = new StringBuilder();
         var augs = plan.Augmentations;
         sb.AppendLine($"Command: `{command}`").AppendLine();
+        var completeFolds = Enumerable.Range(0, plan.Folds).Where(f => results.Count(r => r.Fold == f) == plan.Archs.Count * plan.Augmentations.Count).ToHashSet();
+        if (completeFolds.Count < plan.Folds)
+        {
+            sb.AppendLine($"**Partial: {completeFolds.Count} of {plan.Folds} folds complete for every configuration ({results.Count} of {plan.Folds * plan.Archs.Count * plan.Augmentations.Count} trainings); the tables use the complete folds only.** Rerun the command to resume.").AppendLine();
+            if (completeFolds.Count > 0) results = results.Where(r => completeFolds.Contains(r.Fold)).ToList();
+        }
         sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
         sb.AppendLine();
 
@@ -96,7 +105,7 @@ public static class CrossValidationTables
             foreach (var col in Columns)
             {
                 double ours = Summary(results, archs[0], aug, col.Value).Mean, baseline = Summary(results, archs[1], aug, col.Value).Mean;
-                sb.Append(' ').Append(baseline > 0 ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a").Append(" |");
+                sb.Append(' ').Append(baseline > 0 && !double.IsNaN(ours) ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a").Append(" |");
             }
             sb.AppendLine();
         }
