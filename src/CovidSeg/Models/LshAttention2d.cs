@@ -65,6 +65,22 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         return Math.Max(scores, hashSlice);
     }
 
+    /// <summary>
+    /// Per round: hashing multiplies each unit query by a d x buckets/2 rotation in every head (N x L x C x buckets/2;
+    /// nothing with one bucket); each of the chunk x chunks sorted slots (the padded ones included, they are computed)
+    /// scores and mixes the keys of its chunk and the one before (2 x N x padded x keys x C, keys = 2 x chunk, or chunk
+    /// when there is one chunk).
+    /// </summary>
+    public override long AttendMacs(long batch, long positions)
+    {
+        long chunk = ChunkLength(positions), chunks = ChunkCount(positions);
+        long keys = chunks > 1 ? 2 * chunk : chunk;
+        int buckets = BucketCount(positions);
+        long hashing = buckets > 1 ? batch * positions * Channels * (buckets / 2) : 0;
+        long scoresAndMixing = 2 * batch * chunks * chunk * keys * Channels;
+        return Options.Rounds * (hashing + scoresAndMixing);
+    }
+
     protected override Tensor Attend(Tensor queries, Tensor values)
     {
         using var scope = torch.NewDisposeScope();
