@@ -6,7 +6,7 @@ namespace CovidSeg.Models;
 /// <summary>
 /// Reformer LSH self-attention over the H*W positions of a feature map (Kitaev, Kaiser, Levskaya, "Reformer: The
 /// Efficient Transformer", ICLR 2020, section 3), the attention of the Residual Attention U-Net decoder (Chen, Yao,
-/// Zhang 2020, section II-C; our reading in docs/model.md and the paper notes).
+/// Zhang 2020, section II-C; our reading in docs/model.md, section "LSH attention", and the paper notes).
 /// <para>
 /// Per head and hash round, a random rotation R (d x buckets/2) sends each position's unit query x to bucket
 /// argmax([xR, -xR]). Positions are sorted by (bucket, position), cut into equal chunks (the last one padded; padded
