@@ -38,7 +38,12 @@ public class PhantomLearningTests(ITestOutputHelper output)
         {
             Arch = arch, Classes = data.Labels.Count, BaseWidth = 8, Depth = 3, Cardinality = 4,
         };
-        var training = new TrainingOptions { Epochs = 40, BatchSize = 4, LearningRate = 3e-3, Seed = 7 };
+        // Cross-entropy plus soft lesion Dice: with plain cross-entropy a 64 x 64 unet still scored 0 Dice on
+        // consolidation and effusion after 17 epochs (background dominates the pixel loss), see docs/model.md.
+        var training = new TrainingOptions
+        {
+            Epochs = 40, BatchSize = 4, LearningRate = 3e-3, Seed = 7, Loss = LossKind.DiceCrossEntropy,
+        };
         var request = new TrainingRequest(data, Enumerable.Range(0, TrainSlices).ToArray(),
             Enumerable.Range(TrainSlices, ValidationSlices).ToArray(), model, new PreprocessingOptions(Side: Side),
             AugmentationMode.None, training, folder.File("run"));
