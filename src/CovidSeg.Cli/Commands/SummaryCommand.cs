@@ -31,10 +31,14 @@ public static class SummaryCommand
             using var network = ModelFactory.Create(options, seed: 1);
             var summary = ModelSummary.Compute(network, side, side);
             var table = new Table().AddColumn("block").AddColumn("output (padded grid)").AddColumn(new TableColumn("parameters").RightAligned())
+                .AddColumn(new TableColumn("of which attention").RightAligned())
                 .AddColumn(new TableColumn("MACs").RightAligned()).AddColumn(new TableColumn("of which attention").RightAligned());
             foreach (var b in summary.Blocks)
-                table.AddPlainRow(b.Name, string.Join(" x ", b.OutputShape), Count(b.Parameters), Giga(b.Macs), b.AttentionMacs > 0 ? Giga(b.AttentionMacs) : "");
-            table.AddPlainRow("total", "", Count(summary.TotalParameters), Giga(summary.TotalMacs), summary.TotalAttentionMacs > 0 ? Giga(summary.TotalAttentionMacs) : "");
+                table.AddPlainRow(b.Name, string.Join(" x ", b.OutputShape), Count(b.Parameters),
+                    b.AttentionParameters > 0 ? Count(b.AttentionParameters) : "", Giga(b.Macs), b.AttentionMacs > 0 ? Giga(b.AttentionMacs) : "");
+            table.AddPlainRow("total", "", Count(summary.TotalParameters),
+                summary.TotalAttentionParameters > 0 ? Count(summary.TotalAttentionParameters) : "", Giga(summary.TotalMacs),
+                summary.TotalAttentionMacs > 0 ? Giga(summary.TotalAttentionMacs) : "");
             table.Caption = new TableTitle(
                 $"{options.Arch}, width {options.BaseWidth}, depth {options.Depth}, {options.Classes} classes, norm {options.Norm}; " +
                 $"input {side} x {side} padded to {summary.PaddedHeight} x {summary.PaddedWidth}; " +

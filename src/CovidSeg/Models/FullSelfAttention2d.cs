@@ -32,4 +32,7 @@ public sealed class FullSelfAttention2d : SharedQkSelfAttention2d
         long length = (long)height * width;
         return batch * Heads * length * length;
     }
+
+    /// <summary>Scores and mixing: every position with every position, 2 x N x L x L x C.</summary>
+    public override long AttendMacs(long batch, long positions) => 2 * batch * positions * positions * Channels;
 }

@@ -6,7 +6,7 @@ namespace CovidSeg.Models;
 /// <summary>
 /// Reformer LSH self-attention over the H*W positions of a feature map (Kitaev, Kaiser, Levskaya, "Reformer: The
 /// Efficient Transformer", ICLR 2020, section 3), the attention of the Residual Attention U-Net decoder (Chen, Yao,
-/// Zhang 2020, section II-C; our reading in docs/model.md and the paper notes).
+/// Zhang 2020, section II-C; our reading in docs/model.md, section "LSH attention", and the paper notes).
 /// <para>
 /// Per head and hash round, a random rotation R (d x buckets/2) sends each position's unit query x to bucket
 /// argmax([xR, -xR]). Positions are sorted by (bucket, position), cut into equal chunks (the last one padded; padded
@@ -63,6 +63,22 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         long half = BucketCount(length) / 2;
         long hashSlice = half == 0 ? 0 : (long)batch * Heads * Math.Min(length, HashSliceLength(batch, half)) * half;
         return Math.Max(scores, hashSlice);
+    }
+
+    /// <summary>
+    /// Per round: hashing multiplies each unit query by a d x buckets/2 rotation in every head (N x L x C x buckets/2;
+    /// nothing with one bucket); each of the chunk x chunks sorted slots (the padded ones included, they are computed)
+    /// scores and mixes the keys of its chunk and the one before (2 x N x padded x keys x C, keys = 2 x chunk, or chunk
+    /// when there is one chunk).
+    /// </summary>
+    public override long AttendMacs(long batch, long positions)
+    {
+        long chunk = ChunkLength(positions), chunks = ChunkCount(positions);
+        long keys = chunks > 1 ? 2 * chunk : chunk;
+        int buckets = BucketCount(positions);
+        long hashing = buckets > 1 ? batch * positions * Channels * (buckets / 2) : 0;
+        long scoresAndMixing = 2 * batch * chunks * chunk * keys * Channels;
+        return Options.Rounds * (hashing + scoresAndMixing);
     }
 
     protected override Tensor Attend(Tensor queries, Tensor values)

@@ -63,12 +63,12 @@ public abstract class SharedQkSelfAttention2d : nn.Module<Tensor, Tensor>
                 $"self-attention '{GetName()}': expected an N x {Channels} x H x W tensor, got [{string.Join(", ", input.shape)}].");
         using var scope = torch.NewDisposeScope();
         long n = input.shape[0], h = input.shape[2], w = input.shape[3], length = h * w;
-        var tokens = norm.forward(input.flatten(2).transpose(1, 2)); // N x L x C
-        var queries = SplitHeads(queryKey.forward(tokens), n, length);
-        var values = SplitHeads(value.forward(tokens), n, length);
+        var tokens = norm.call(input.flatten(2).transpose(1, 2)); // N x L x C; call (not forward) so forward hooks see the layers
+        var queries = SplitHeads(queryKey.call(tokens), n, length);
+        var values = SplitHeads(value.call(tokens), n, length);
         var attended = Attend(queries, values) // N x heads x L x d
             .permute(0, 2, 1, 3).reshape(n, length, Channels);
-        var projected = output.forward(attended).transpose(1, 2).reshape(n, Channels, h, w);
+        var projected = output.call(attended).transpose(1, 2).reshape(n, Channels, h, w);
         return (input + gamma * projected).MoveToOuterDisposeScope();
     }
 
@@ -84,6 +84,14 @@ public abstract class SharedQkSelfAttention2d : nn.Module<Tensor, Tensor>
     /// scores), an analytic measure of how the memory grows with the image size.
     /// </summary>
     public abstract long LargestIntermediateElements(int batch, int height, int width);
+
+    /// <summary>
+    /// Multiply-accumulates of the matrix products inside <see cref="Attend"/> (hashing, scores, mixing) for a batch
+    /// of <paramref name="batch"/> maps of <paramref name="positions"/> positions, summed over heads (and rounds).
+    /// The projections are linear layers and are counted where they run (<see cref="ModelSummary"/> hooks them);
+    /// LayerNorm, softmax, sorting and gathering are not counted.
+    /// </summary>
+    public abstract long AttendMacs(long batch, long positions);
 
     /// <summary>The shared-QK keys: the queries scaled to unit length (Reformer, section 2).</summary>
     public static Tensor Keys(Tensor queries) => F.normalize(queries, p: 2, dim: -1);
