@@ -9,6 +9,7 @@ root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(CvCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 return CommandRunner.Invoke(root, args);

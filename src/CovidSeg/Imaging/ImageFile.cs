@@ -141,7 +141,10 @@ public static class ImageFile
         WriteAtomically(path, EncodeWithSkia(mask.Width, mask.Height, SKColorType.Gray8, mask.Labels));
 
     /// <summary>Writes an RGB PNG from row-major R, G, B bytes (an overlay, for instance).</summary>
-    public static void WriteRgb(string path, int width, int height, byte[] rgb)
+    public static void WriteRgb(string path, int width, int height, byte[] rgb) => WriteAtomically(path, EncodeRgb(width, height, rgb));
+
+    /// <summary>PNG bytes of row-major R, G, B bytes (for embedding, e.g. as a data URI in an HTML report).</summary>
+    public static byte[] EncodeRgb(int width, int height, byte[] rgb)
     {
         RequireSize(width, height, rgb.Length, 3);
         var rgba = new byte[width * height * 4];
@@ -152,7 +155,7 @@ public static class ImageFile
             rgba[j + 2] = rgb[i + 2];
             rgba[j + 3] = 255;
         }
-        WriteAtomically(path, EncodeWithSkia(width, height, SKColorType.Rgba8888, rgba));
+        return EncodeWithSkia(width, height, SKColorType.Rgba8888, rgba);
     }
 
     private static float Luma(double r, double g, double b) => (float)(LumaRed * r + LumaGreen * g + LumaBlue * b);

@@ -1,0 +1,103 @@
+using CovidSeg.Data;
+using CovidSeg.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CovidSeg.Inference;
+
+/// <summary>
+/// One or more trained networks applied together (for instance the K folds of a cross-validation): their softmax
+/// probabilities are averaged, optionally also over flips (<see cref="FlipAveraging"/>), as nnU-Net does
+/// (Isensee et al. 2021). Members must share the label set and the network input side; each prepares images with its
+/// own preprocessing (so Hounsfield windows may differ). A single network without flips returns its raw logits, so
+/// its labels are computed exactly as the validation inside training computes them.
+/// </summary>
+public sealed class Ensemble : IDisposable
+{
+    private readonly List<TrainedModel> _members;
+
+    public Ensemble(IReadOnlyList<TrainedModel> members, bool flipAveraging)
+    {
+        if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one model", nameof(members));
+        var first = members[0];
+        foreach (var m in members.Skip(1))
+        {
+            if (!m.Labels.SameAs(first.Labels))
+                throw new CovidSegException(
+                    $"models cannot be combined: {m.RunDirectory} labels {Describe(m.Labels)} but {first.RunDirectory} labels {Describe(first.Labels)}");
+            if (m.Preprocessing.Side != first.Preprocessing.Side)
+                throw new CovidSegException(
+                    $"models cannot be combined: {m.RunDirectory} works at {m.Preprocessing.Side}x{m.Preprocessing.Side} but {first.RunDirectory} at {first.Preprocessing.Side}x{first.Preprocessing.Side}");
+        }
+        _members = members.ToList();
+        FlipAveraging = flipAveraging;
+    }
+
+    /// <summary>
+    /// Loads every run folder; with <paramref name="expected"/>, each must label exactly that set. On any failure the
+    /// models already loaded are released and the error names the run.
+    /// </summary>
+    public static Ensemble Load(IReadOnlyList<string> runDirectories, bool flipAveraging, LabelSet? expected = null)
+    {
+        if (runDirectories.Count == 0) throw new CovidSegException("no model: pass --model RUN_DIR (a folder made by `covidseg train`)");
+        var loaded = new List<TrainedModel>();
+        try
+        {
+            foreach (string dir in runDirectories)
+            {
+                var model = TrainedModel.Load(dir);
+                loaded.Add(model);
+                if (expected is not null && !model.Labels.SameAs(expected))
+                    throw new InvalidInputException(dir, $"the model labels {Describe(model.Labels)}, not the asked {Describe(expected)}");
+            }
+            return new Ensemble(loaded, flipAveraging);
+        }
+        catch
+        {
+            foreach (var m in loaded) m.Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<TrainedModel> Members => _members;
+    public bool FlipAveraging { get; }
+    public LabelSet Labels => _members[0].Labels;
+    public int Side => _members[0].Preprocessing.Side;
+
+    /// <summary>What <see cref="Scores"/> returns: logits for one network without flips, else averaged probabilities.</summary>
+    public ScoreKind Kind => _members.Count == 1 && !FlipAveraging ? ScoreKind.Logits : ScoreKind.Probabilities;
+
+    /// <summary>
+    /// Class scores [N, C, S, S] (see <see cref="Kind"/>) for a batch of slices of any sizes, each prepared by
+    /// <see cref="Preprocessing.ImageToTensor"/>; no gradients are recorded.
+    /// </summary>
+    public Tensor Scores(IReadOnlyList<GreyImage> slices)
+    {
+        if (slices.Count == 0) throw new ArgumentException("no slices to segment", nameof(slices));
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        var prepared = new Dictionary<PreprocessingOptions, Tensor>();
+        Tensor? sum = null;
+        foreach (var member in _members)
+        {
+            if (!prepared.TryGetValue(member.Preprocessing, out var images))
+            {
+                images = stack(slices.Select(s => Preprocessing.ImageToTensor(s, member.Preprocessing)));
+                prepared[member.Preprocessing] = images;
+            }
+            if (Kind == ScoreKind.Logits) return member.Logits(images).MoveToOuterDisposeScope();
+            var probabilities = FlipAveraging
+                ? Inference.FlipAveraging.Average(images, x => member.Logits(x).softmax(dim: 1))
+                : member.Logits(images).softmax(dim: 1);
+            sum = sum is null ? probabilities : sum.add_(probabilities);
+        }
+        return sum!.div_(_members.Count).MoveToOuterDisposeScope();
+    }
+
+    private static string Describe(LabelSet labels) => $"{labels.Count} classes ({string.Join(", ", labels.Classes.Select(c => c.Name))})";
+
+    public void Dispose()
+    {
+        foreach (var m in _members) m.Dispose();
+    }
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using CovidSeg.Data;
+using CovidSeg.Imaging;
+using CovidSeg.Imaging.Nifti;
+using CovidSeg.IO;
+
+namespace CovidSeg.Inference;
+
+/// <summary>Settings of <see cref="Predictor"/>.</summary>
+/// <param name="OutputDirectory">Where masks, overlays and reports go.</param>
+/// <param name="WriteOverlays">Also write NAME_overlay.png files (the HTML report embeds overlays either way).</param>
+/// <param name="LungMaskPath">A lung mask file (non-zero = lung, same size as each input) or a folder holding one per
+/// input named like it (NAME.png, NAME.nii.gz or NAME.nii); null = compute one (<see cref="LungMask"/>).</param>
+/// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
+public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3);
+
+/// <summary>
+/// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels) and NIfTI 2D/3D images
+/// (Hounsfield units, segmented axial slice by axial slice). Per input it writes the label mask (NAME.png at the
+/// input's size, or NAME.nii.gz on the input's voxel grid via <see cref="NiftiWriter.WriteLabelsLike"/>), optional
+/// overlays, NAME.json and NAME.md (<see cref="InfectionQuantification"/>); at the end DIR/summary.csv and
+/// DIR/report.html (<see cref="PredictionReports"/>). Every file is written under a temporary name and renamed.
+/// An input that fails is reported with its error and the others still run.
+/// </summary>
+public sealed class Predictor
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
+    private readonly Segmenter _segmenter;
+
+    public Predictor(Ensemble model, PredictionOptions options)
+    {
+        Options = options;
+        _segmenter = new Segmenter(model, options.BatchSize);
+    }
+
+    public PredictionOptions Options { get; }
+    public Ensemble Model => _segmenter.Model;
+
+    /// <summary>Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.</summary>
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (!Directory.Exists(path))
+            {
+                files.Add(path); // a missing file fails on its own, with its name
+                continue;
+            }
+            var found = Directory.GetFiles(path).Where(IsSupportedName).OrderBy(f => Path.GetFileName(f), new NaturalStringComparer()).ToList();
+            if (found.Count == 0) files.Add(path); // reported as a failure: nothing to segment there
+            files.AddRange(found);
+        }
+        return files;
+    }
+
+    public static bool IsSupportedName(string path) =>
+        NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Segments every input, then writes summary.csv and report.html; never throws for a bad input.</summary>
+    public IReadOnlyList<PredictionOutcome> PredictAll(IEnumerable<string> inputs, Action<PredictionOutcome>? done = null)
+    {
+        Directory.CreateDirectory(Options.OutputDirectory);
+        var outcomes = new List<PredictionOutcome>();
+        foreach (string input in ExpandInputs(inputs))
+        {
+            PredictionOutcome outcome;
+            try
+            {
+                outcome = PredictOne(input);
+            }
+            catch (CovidSegException e)
+            {
+                outcome = new PredictionOutcome(input, null, e.Message, []);
+            }
+            outcomes.Add(outcome);
+            done?.Invoke(outcome);
+        }
+        PredictionReports.Write(Options.OutputDirectory, outcomes, Model.Labels, Model.Members.Select(m => m.RunDirectory).ToList(), Model.FlipAveraging);
+        return outcomes;
+    }
+
+    /// <summary>Segments one file and writes its outputs; bad input raises <see cref="InvalidInputException"/>.</summary>
+    public PredictionOutcome PredictOne(string input)
+    {
+        if (Directory.Exists(input)) throw new InvalidInputException(input, "folder holds no PNG, JPEG or NIfTI file");
+        if (!File.Exists(input)) throw new InvalidInputException(input, "file not found");
+        return NiftiFileName.IsNifti(input) ? PredictNifti(input) : PredictImage(input);
+    }
+
+    private PredictionOutcome PredictImage(string input)
+    {
+        var clock = Stopwatch.StartNew();
+        var image = ImageFile.ReadGrey(input);
+        var labels = _segmenter.Segment(image);
+        string stem = Path.GetFileNameWithoutExtension(input);
+        var outputs = new List<string> { stem + ".png" };
+        ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
+
+        var (lung, method) = LungFor(input, image.Width, image.Height, 1, () =>
+        {
+            var computed = LungMask.For(image);
+            return (computed.Mask.Labels, computed.Method);
+        });
+        var rgb = Overlay.Render(image, labels, Model.Labels);
+        var png = ImageFile.EncodeRgb(image.Width, image.Height, rgb);
+        if (Options.WriteOverlays)
+        {
+            AtomicFile.WriteAllBytes(Path.Combine(Options.OutputDirectory, stem + "_overlay.png"), png);
+            outputs.Add(stem + "_overlay.png");
+        }
+        double[]? spacing = image.SpacingMm is { } s ? [s.X, s.Y] : null;
+        var report = InfectionQuantification.Compute(input, labels.Labels, lung, image.Width, image.Height, 1, spacing, Model.Labels, method, clock.Elapsed.TotalSeconds);
+        return Finish(stem, report, outputs, [new RenderedOverlay(Path.GetFileName(input), png)]);
+    }
+
+    private PredictionOutcome PredictNifti(string input)
+    {
+        var clock = Stopwatch.StartNew();
+        var volume = NiftiReader.Read(input);
+        string stem = NiftiFileName.Stem(input);
+        var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
+        var outputs = new List<string> { stem + ".nii.gz" };
+        NiftiWriter.WriteLabelsLike(Path.Combine(Options.OutputDirectory, stem + ".nii.gz"), volume.Header, labels);
+
+        int plane = volume.Nx * volume.Ny;
+        var (lung, method) = LungFor(input, volume.Nx, volume.Ny, volume.Nz, () =>
+        {
+            var mask = new byte[labels.Length];
+            for (int z = 0; z < volume.Nz; z++)
+                LungMask.FromHounsfield(NiftiSlices.Image(volume, z, IntensityScale.Hounsfield)).Mask.Labels.CopyTo(mask, (long)z * plane);
+            return (mask, LungMask.HounsfieldMethod + ", slice by slice");
+        });
+
+        // Overlays of the slices with the most lesion (lowest index first on ties).
+        var lesionPerSlice = new long[volume.Nz];
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != 0) lesionPerSlice[i / plane]++;
+        var chosen = Enumerable.Range(0, volume.Nz).OrderByDescending(z => lesionPerSlice[z]).ThenBy(z => z)
+            .Take(Math.Min(Options.VolumeOverlaySlices, volume.Nz)).OrderBy(z => z).ToList();
+        var overlays = new List<RenderedOverlay>();
+        foreach (int z in chosen)
+        {
+            var slice = NiftiSlices.Image(volume, z, IntensityScale.Hounsfield);
+            var png = ImageFile.EncodeRgb(volume.Nx, volume.Ny, Overlay.Render(slice, NiftiSlices.Mask(labels, volume.Nx, volume.Ny, z), Model.Labels));
+            string caption = volume.Nz > 1 ? $"slice {z} ({lesionPerSlice[z]} lesion pixels)" : Path.GetFileName(input);
+            overlays.Add(new RenderedOverlay(caption, png));
+            if (Options.WriteOverlays)
+            {
+                string name = volume.Nz > 1 ? $"{stem}_z{z:D3}_overlay.png" : $"{stem}_overlay.png";
+                AtomicFile.WriteAllBytes(Path.Combine(Options.OutputDirectory, name), png);
+                outputs.Add(name);
+            }
+        }
+
+        var notes = new List<string>();
+        double[]? spacing = VoxelSize(volume, notes);
+        var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, clock.Elapsed.TotalSeconds, notes);
+        return Finish(stem, report, outputs, overlays);
+    }
+
+    private PredictionOutcome Finish(string stem, InfectionQuantification report, List<string> outputs, IReadOnlyList<RenderedOverlay> overlays)
+    {
+        outputs.Add(stem + ".json");
+        outputs.Add(stem + ".md");
+        report = report with { Outputs = outputs };
+        AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, stem + ".json"), report.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, stem + ".md"), report.ToMarkdown());
+        return new PredictionOutcome(report.Input, report, null, overlays);
+    }
+
+    /// <summary>Voxel size in mm from pixdim and xyzt_units; null (with a note) when a size is not a positive number.</summary>
+    internal static double[]? VoxelSize(NiftiVolume volume, List<string> notes)
+    {
+        var h = volume.Header;
+        int count = volume.Nz > 1 ? 3 : 2;
+        var sizes = Enumerable.Range(1, count).Select(i => (double)h.PixDim[i]).ToArray();
+        if (sizes.Any(s => !double.IsFinite(s) || s <= 0))
+        {
+            notes.Add($"pixdim {string.Join(", ", sizes)} is not a usable voxel size");
+            return null;
+        }
+        double scale = (h.XyztUnits & 7) switch
+        {
+            1 => 1000.0,  // metres
+            2 => 1.0,     // millimetres
+            3 => 0.001,   // micrometres
+            _ => double.NaN,
+        };
+        if (double.IsNaN(scale))
+        {
+            notes.Add("xyzt_units does not name a space unit; pixdim is taken as millimetres, as ITK and 3D Slicer do");
+            scale = 1.0;
+        }
+        return sizes.Select(s => s * scale).ToArray();
+    }
+
+    /// <summary>The lung mask for an input: the user's (file or folder) or the computed one.</summary>
+    private (byte[] Mask, string Method) LungFor(string input, int nx, int ny, int nz, Func<(byte[] Mask, string Method)> compute)
+    {
+        if (Options.LungMaskPath is not { } given) return compute();
+        string path = given;
+        if (Directory.Exists(given))
+        {
+            string stem = NiftiFileName.IsNifti(input) ? NiftiFileName.Stem(input) : Path.GetFileNameWithoutExtension(input);
+            path = new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(given, stem + ext)).FirstOrDefault(File.Exists)
+                ?? throw new InvalidInputException(given, $"no lung mask for {Path.GetFileName(input)} (expected {stem}.png, {stem}.nii.gz or {stem}.nii)");
+        }
+        byte[] mask;
+        int mx, my, mz;
+        if (NiftiFileName.IsNifti(path))
+        {
+            var v = NiftiReader.Read(path);
+            (mx, my, mz) = (v.Nx, v.Ny, v.Nz);
+            mask = v.Data.Select(f => f != 0 ? (byte)1 : (byte)0).ToArray();
+        }
+        else
+        {
+            var m = ImageFile.ReadLabels(path);
+            (mx, my, mz) = (m.Width, m.Height, 1);
+            mask = m.Labels.Select(b => b != 0 ? (byte)1 : (byte)0).ToArray();
+        }
+        if ((mx, my, mz) != (nx, ny, nz))
+            throw new InvalidInputException(path, $"lung mask is {mx}x{my}x{mz} but {Path.GetFileName(input)} is {nx}x{ny}x{nz}");
+        return (mask, $"given: {path}");
+    }
+}
