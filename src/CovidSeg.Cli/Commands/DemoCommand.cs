@@ -9,7 +9,6 @@ using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using Spectre.Console;
-using TorchSharp;
 
 namespace CovidSeg.Cli.Commands;
 
@@ -65,7 +64,7 @@ public static class DemoCommand
             if (result.Interrupted) return CommandRunner.Failure;
 
             string predDir = Path.Combine(outDir, "predictions");
-            var report = SegmentHeldOut(data, heldOut, result.Manifest, runDir, predDir);
+            var report = SegmentHeldOut(data, heldOut, runDir, predDir);
             report.Save(Path.Combine(outDir, "metrics.json"));
             report.SaveCsv(Path.Combine(outDir, "metrics.csv"));
             IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.md"), report.ToMarkdown());
@@ -78,20 +77,17 @@ public static class DemoCommand
         return command;
     }
 
-    /// <summary>Segments the held-out slices with the run's best checkpoint; writes NAME.png and NAME_overlay.png.</summary>
-    private static MetricsReport SegmentHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, RunManifest manifest, string runDir, string predDir)
+    /// <summary>Segments the held-out slices with the run's best checkpoint, through the same segmenter as
+    /// <c>predict</c>; writes NAME.png and NAME_overlay.png.</summary>
+    private static MetricsReport SegmentHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, string runDir, string predDir)
     {
-        using var network = ModelFactory.Create(manifest.Model);
-        CheckpointStore.LoadModel(runDir, manifest.BestCheckpoint ?? manifest.LastCheckpoint!, network);
-        network.eval();
+        using var model = Ensemble.Load([runDir], flipAveraging: false, data.Labels);
+        var segmenter = new Segmenter(model);
         var metrics = new MetricsAccumulator(data.Labels);
-        using var noGrad = torch.no_grad();
         foreach (int i in heldOut)
         {
-            using var scope = torch.NewDisposeScope();
             var sample = data.Load(i);
-            var logits = network.forward(Preprocessing.ImageToTensor(sample.Image, manifest.Preprocessing).unsqueeze(0));
-            var predicted = SliceSegmenter.ToOriginalLabels(logits[0], sample.Image.Width, sample.Image.Height);
+            var predicted = segmenter.Segment(sample.Image);
             ImageFile.WriteLabels(Path.Combine(predDir, sample.Id + ".png"), predicted);
             ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), sample.Image.Width, sample.Image.Height,
                 Overlay.Render(sample.Image, predicted, data.Labels));

@@ -5,7 +5,8 @@ using CovidSeg.Imaging.Nifti;
 namespace CovidSeg.Evaluation;
 
 /// <summary>
-/// Scores a folder of predicted label masks against a folder of true ones, paired by file stem: PNG label masks
+/// Scores every predicted label mask in a folder against the true one of the same file stem (true masks without a
+/// prediction are left out, so a held-out subset can be scored against the full ground-truth folder): PNG label masks
 /// (each one image) or NIfTI label volumes (each volume one item, all its voxels pooled). A ground-truth folder laid
 /// out as images/ + masks/ can be given by its root.
 /// </summary>
@@ -19,13 +20,14 @@ public static class MaskFolderEvaluator
         if (Directory.Exists(masks)) truthFolder = masks;
         var truth = MasksByStem(truthFolder);
         var predicted = MasksByStem(predictedFolder);
-        if (truth.Count == 0) throw new InvalidInputException(truthFolder, "no label masks (.png, .nii, .nii.gz) found");
-        var missing = truth.Keys.Where(k => !predicted.ContainsKey(k)).Order(NaturalStringComparer.Instance).ToList();
+        if (predicted.Count == 0) throw new InvalidInputException(predictedFolder, "no predicted label masks (.png, .nii, .nii.gz) found");
+        var missing = predicted.Keys.Where(k => !truth.ContainsKey(k)).Order(NaturalStringComparer.Instance).ToList();
         if (missing.Count > 0)
-            throw new InvalidInputException(predictedFolder, $"no prediction for {missing.Count} of {truth.Count} ground-truth masks (e.g. {string.Join(", ", missing.Take(5))})");
+            throw new InvalidInputException(truthFolder, $"no ground truth for {missing.Count} of {predicted.Count} predictions (e.g. {string.Join(", ", missing.Take(5))})");
 
         var metrics = new MetricsAccumulator(labels);
-        foreach (var stem in truth.Keys.Order(NaturalStringComparer.Instance))
+        // Every prediction is scored; ground-truth masks without a prediction (another fold, say) are not.
+        foreach (var stem in predicted.Keys.Order(NaturalStringComparer.Instance))
         {
             var (truthLabels, truthSize) = Read(truth[stem], labels);
             var (predictedLabels, predictedSize) = Read(predicted[stem], labels);
