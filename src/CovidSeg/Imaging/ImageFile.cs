@@ -147,15 +147,7 @@ public static class ImageFile
     public static byte[] EncodeRgb(int width, int height, byte[] rgb)
     {
         RequireSize(width, height, rgb.Length, 3);
-        var rgba = new byte[width * height * 4];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgba[j] = rgb[i];
-            rgba[j + 1] = rgb[i + 1];
-            rgba[j + 2] = rgb[i + 2];
-            rgba[j + 3] = 255;
-        }
-        return EncodeWithSkia(width, height, SKColorType.Rgba8888, rgba);
+        return EncodeWithSkia(width, height, SKColorType.Rgba8888, ToOpaqueRgba(rgb));
     }
 
     private static float Luma(double r, double g, double b) => (float)(LumaRed * r + LumaGreen * g + LumaBlue * b);
@@ -258,4 +250,18 @@ public static class ImageFile
         PngColourType.GreyAlpha => "grey with alpha",
         _ => $"colour type {(int)type}",
     };
+
+    /// <summary>Row-major R, G, B bytes as opaque R, G, B, A (Skia's 32-bit layout).</summary>
+    internal static byte[] ToOpaqueRgba(byte[] rgb)
+    {
+        var rgba = new byte[rgb.Length / 3 * 4];
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            rgba[j] = rgb[i];
+            rgba[j + 1] = rgb[i + 1];
+            rgba[j + 2] = rgb[i + 2];
+            rgba[j + 3] = 255;
+        }
+        return rgba;
+    }
 }

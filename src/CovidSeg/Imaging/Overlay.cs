@@ -55,14 +55,7 @@ public static class Overlay
     {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
-        var rgba = new byte[width * height * 4];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgba[j] = rgb[i];
-            rgba[j + 1] = rgb[i + 1];
-            rgba[j + 2] = rgb[i + 2];
-            rgba[j + 3] = 255;
-        }
+        var rgba = ImageFile.ToOpaqueRgba(rgb);
         Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
 
         float swatch = Math.Clamp(Math.Min(width, height) / 24f, 8f, 14f);

@@ -11,38 +11,27 @@ namespace CovidSeg.Inference;
 /// </summary>
 public static class Morphology
 {
-    /// <summary>Morphological closing of a row-major 0/1 mask; a new array.</summary>
-    public static byte[] Close(byte[] mask, int width, int height, int radius)
-    {
-        if ((long)width * height != mask.Length) throw new ArgumentException($"a {width}x{height} mask needs {width * height} pixels, got {mask.Length}");
-        if (radius < 1) return (byte[])mask.Clone();
-        using var scope = NewDisposeScope();
-        var disk = Disk(radius);
-        float area = disk.sum().item<float>();
-        var m = tensor(mask, [1, 1, height, width], uint8).to(float32).clamp_max(1f);
-        m = F.pad(m, [radius, radius, radius, radius], PaddingModes.Zeros, 0);
-        // Counts are small integers, exact in float32.
-        var dilated = F.conv2d(m, disk, padding: [radius, radius]).gt(0.5f).to(float32);
-        var closed = F.conv2d(dilated, disk, padding: [radius, radius]).gt(area - 0.5f);
-        closed = closed.narrow(2, radius, height).narrow(3, radius, width);
-        return closed.to(uint8).flatten().data<byte>().ToArray();
-    }
+    /// <summary>Morphological closing (dilation then erosion) of a row-major 0/1 mask; a new array.</summary>
+    public static byte[] Close(byte[] mask, int width, int height, int radius) => Apply(mask, width, height, radius, dilateFirst: true);
 
     /// <summary>Morphological opening (erosion then dilation) of a row-major 0/1 mask; a new array. It removes
     /// structures thinner than the disk, such as the CT table touching the body.</summary>
-    public static byte[] Open(byte[] mask, int width, int height, int radius)
+    public static byte[] Open(byte[] mask, int width, int height, int radius) => Apply(mask, width, height, radius, dilateFirst: false);
+
+    private static byte[] Apply(byte[] mask, int width, int height, int radius, bool dilateFirst)
     {
         if ((long)width * height != mask.Length) throw new ArgumentException($"a {width}x{height} mask needs {width * height} pixels, got {mask.Length}");
         if (radius < 1) return (byte[])mask.Clone();
         using var scope = NewDisposeScope();
         var disk = Disk(radius);
+        // Counts of covered pixels are small integers, exact in float32: dilation keeps any, erosion needs all.
         float area = disk.sum().item<float>();
+        float first = dilateFirst ? 0.5f : area - 0.5f, second = dilateFirst ? area - 0.5f : 0.5f;
         var m = tensor(mask, [1, 1, height, width], uint8).to(float32).clamp_max(1f);
         m = F.pad(m, [radius, radius, radius, radius], PaddingModes.Zeros, 0);
-        var eroded = F.conv2d(m, disk, padding: [radius, radius]).gt(area - 0.5f).to(float32);
-        var opened = F.conv2d(eroded, disk, padding: [radius, radius]).gt(0.5f);
-        opened = opened.narrow(2, radius, height).narrow(3, radius, width);
-        return opened.to(uint8).flatten().data<byte>().ToArray();
+        var once = F.conv2d(m, disk, padding: [radius, radius]).gt(first).to(float32);
+        var twice = F.conv2d(once, disk, padding: [radius, radius]).gt(second);
+        return twice.narrow(2, radius, height).narrow(3, radius, width).to(uint8).flatten().data<byte>().ToArray();
     }
 
     /// <summary>The disk as a [1, 1, 2r+1, 2r+1] float kernel of ones and zeros.</summary>
