@@ -2,7 +2,8 @@ using CovidSeg.IO;
 
 namespace CovidSeg.Training;
 
-/// <summary>RUN_DIR/learning-curve.png: training and validation loss (left axis) and validation lesion Dice (right).</summary>
+/// <summary>RUN_DIR/learning-curve.png: training loss (the training objective) and validation cross-entropy on the left
+/// axis, validation lesion Dice both ways of averaging on the right.</summary>
 public static class LearningCurvePlot
 {
     public const string FileName = "learning-curve.png";
@@ -19,11 +20,14 @@ public static class LearningCurvePlot
         {
             double[] ve = withValidation.Select(r => (double)r.Epoch).ToArray();
             var val = plot.Add.Scatter(ve, withValidation.Select(r => r.ValidationLoss!.Value).ToArray());
-            val.LegendText = "validation loss";
+            val.LegendText = "validation loss (cross-entropy)";
             var dice = plot.Add.Scatter(ve, withValidation.Select(r => r.ValidationLesionDice ?? 0).ToArray());
-            dice.LegendText = "validation lesion Dice";
+            dice.LegendText = "validation lesion Dice (mean over images)";
             dice.Axes.YAxis = plot.Axes.Right;
-            plot.Axes.Right.Label.Text = "lesion Dice (mean over images)";
+            var pooled = plot.Add.Scatter(ve, withValidation.Select(r => r.ValidationGlobalLesionDice ?? 0).ToArray());
+            pooled.LegendText = "validation lesion Dice (pooled pixels; picks the best epoch)";
+            pooled.Axes.YAxis = plot.Axes.Right;
+            plot.Axes.Right.Label.Text = "lesion Dice";
         }
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = "loss";
