@@ -22,9 +22,15 @@ public static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return Failure;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            Console.Error.WriteLine("error: cancelled");
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // libtorch reports its own failures this way; its C++ backtrace helps nobody at the command line.
+            Console.Error.WriteLine($"error: libtorch failed: {e.Message.Split('\n')[0].Trim()}. Training commands resume from their last checkpoint when run again (train: add --resume).");
             return Failure;
         }
     }
