@@ -24,7 +24,7 @@ public static class DemoCommand
         var dataFolder = new Option<DirectoryInfo?>("--data") { Description = "run on this labelled data folder instead of the phantom" };
         var slices = new Option<int>("--slices") { Description = "phantom slices to generate (a quarter are held out)", DefaultValueFactory = _ => 40 };
         var side = new Option<int>("--side") { Description = "network input side", DefaultValueFactory = _ => 128 };
-        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 15 };
+        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 40 };
         var arch = new Option<string>("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.ResidualAttentionUNet };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
