@@ -50,7 +50,7 @@ public static class DemoCommand
                 data = DatasetOpener.Open(dataDir);
                 AnsiConsole.MarkupLine(Markup.Escape($"phantom data set: {data.Count} slices of {size}x{size} in {dataDir}"));
             }
-            var split = DataSplit.ByFraction(Enumerable.Range(0, data.Count).Select(data.IdAt), 0.25, s);
+            var split = DataSplit.ByFraction(data.AllIds(), 0.25, s);
             var (train, heldOut) = split.IndicesIn(data);
             var model = new ModelOptions { Arch = parse.GetValue(arch) ?? ModelFactory.ResidualAttentionUNet, Classes = data.Labels.Count };
             // Cross-entropy plus soft Dice: lesions cover about 1% of a phantom slice, and plain cross-entropy takes many
@@ -65,9 +65,7 @@ public static class DemoCommand
 
             string predDir = Path.Combine(outDir, "predictions");
             var report = SegmentHeldOut(data, heldOut, runDir, predDir);
-            report.Save(Path.Combine(outDir, "metrics.json"));
-            report.SaveCsv(Path.Combine(outDir, "metrics.csv"));
-            IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.md"), report.ToMarkdown());
+            report.SaveAll(outDir);
             AnsiConsole.Write(MetricsTable.Render(report));
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"held-out lesion Dice: {report.MeanOverImages.LesionMean.Dice:F3} (mean over images), {report.Global.LesionMean.Dice:F3} (pooled pixels)"));

@@ -23,9 +23,7 @@ public static class EvaluateCommand
             var report = MaskFolderEvaluator.Evaluate(predFolder, parse.GetValue(truth)!.FullName, labelSet);
             string outDir = parse.GetValue(output)?.FullName ?? predFolder;
             Directory.CreateDirectory(outDir);
-            report.Save(Path.Combine(outDir, "metrics.json"));
-            report.SaveCsv(Path.Combine(outDir, "metrics.csv"));
-            IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.md"), report.ToMarkdown());
+            report.SaveAll(outDir);
             AnsiConsole.Write(MetricsTable.Render(report));
             AnsiConsole.MarkupLine(Markup.Escape($"written: {Path.Combine(outDir, "metrics.json")}, metrics.csv, metrics.md"));
             return CommandRunner.Success;

@@ -50,7 +50,7 @@ public static class TrainCommand
 
     internal static DataSplit ChooseSplit(ISegmentationDataset dataset, int folds, int fold, double valFraction, int seed)
     {
-        var ids = Enumerable.Range(0, dataset.Count).Select(dataset.IdAt).ToList();
+        var ids = dataset.AllIds();
         if (folds > 0)
         {
             if (fold < 0 || fold >= folds) throw new CovidSegException($"--fold must be 0..{folds - 1}, got {fold}");

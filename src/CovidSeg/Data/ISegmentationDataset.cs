@@ -15,3 +15,10 @@ public interface ISegmentationDataset
     /// <summary>Loads sample i; throws <see cref="InvalidInputException"/> naming the file when it is unusable.</summary>
     SegmentationSample Load(int index);
 }
+
+/// <summary>Helpers every <see cref="ISegmentationDataset"/> gets.</summary>
+public static class SegmentationDatasetExtensions
+{
+    /// <summary>The ids of all samples, in index order, without loading pixels.</summary>
+    public static List<string> AllIds(this ISegmentationDataset data) => Enumerable.Range(0, data.Count).Select(data.IdAt).ToList();
+}

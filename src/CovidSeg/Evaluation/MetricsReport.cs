@@ -124,6 +124,14 @@ public sealed class MetricsReport
 
     public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
+    /// <summary>FOLDER/metrics.json, metrics.csv and metrics.md, the files evaluate and demo leave for people and programs.</summary>
+    public void SaveAll(string folder)
+    {
+        Save(Path.Combine(folder, "metrics.json"));
+        SaveCsv(Path.Combine(folder, "metrics.csv"));
+        AtomicFile.WriteAllText(Path.Combine(folder, "metrics.md"), ToMarkdown());
+    }
+
     private static void AppendCsvRow(StringBuilder sb, string rowType, string id, SegmentationScores scores)
     {
         sb.Append(rowType).Append(',').Append(CsvField(id));

@@ -64,7 +64,7 @@ public static class CrossValidation
     private static KFoldSplit LoadOrCreateFolds(ISegmentationDataset data, CrossValidationPlan plan, string outDir)
     {
         string path = Path.Combine(outDir, FoldsFile);
-        var ids = Enumerable.Range(0, data.Count).Select(data.IdAt).ToList();
+        var ids = data.AllIds();
         if (File.Exists(path))
         {
             var saved = KFoldSplit.Load(path);

@@ -76,7 +76,7 @@ public class CrossValidationTests
     {
         using var folder = new TempFolder();
         var (data, plan) = Tiny();
-        KFoldSplit.Create(Enumerable.Range(0, data.Count).Select(data.IdAt), 3, 1).Save(Path.Combine(folder.Path, CrossValidation.FoldsFile));
+        KFoldSplit.Create(data.AllIds(), 3, 1).Save(Path.Combine(folder.Path, CrossValidation.FoldsFile));
         var e = Assert.Throws<CovidSegException>(() => CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None));
         Assert.Contains("holds 3 folds but 2 were asked", e.Message);
     }
