@@ -12,4 +12,5 @@ root.Subcommands.Add(CvCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CommandRunner.Invoke(root, args);

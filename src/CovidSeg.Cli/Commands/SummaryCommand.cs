@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CovidSeg.Benchmarks;
 using CovidSeg.Models;
 using CovidSeg.Runtime;
 using Spectre.Console;
@@ -48,9 +49,9 @@ public static class SummaryCommand
             if (steps > 0)
             {
                 int batchSize = parse.GetValue(batch);
-                double seconds = TrainingStepTimer.SecondsPerStep(network, batchSize, side, steps, seed: 1);
+                var timing = TrainingStepTimer.Measure(network, batchSize, side, steps, seed: 1);
                 AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"training step (batch {batchSize}, {side} x {side}, {torch.get_num_threads()} threads): {seconds:F3} s, mean of {steps} after one warm-up"));
+                    $"training step (batch {batchSize}, {side} x {side}, {torch.get_num_threads()} threads): {timing.Median:F3} s, median of {steps} after one warm-up (fastest {timing.Min:F3}, slowest {timing.Max:F3})"));
             }
             return CommandRunner.Success;
         });

@@ -69,10 +69,12 @@ public sealed class Ensemble : IDisposable
 
     /// <summary>
     /// Class scores [N, C, S, S] (see <see cref="Kind"/>) for a batch of slices of any sizes, each prepared by
-    /// <see cref="Preprocessing.ImageToTensor"/>; no gradients are recorded.
+    /// <see cref="Preprocessing.ImageToTensor"/>; no gradients are recorded. <paramref name="clock"/>, when given, is
+    /// charged the preparation and network time.
     /// </summary>
-    public Tensor Scores(IReadOnlyList<GreyImage> slices)
+    public Tensor Scores(IReadOnlyList<GreyImage> slices, InferenceClock? clock = null)
     {
+        clock ??= new InferenceClock();
         if (slices.Count == 0) throw new ArgumentException("no slices to segment", nameof(slices));
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
@@ -82,13 +84,13 @@ public sealed class Ensemble : IDisposable
         {
             if (!prepared.TryGetValue(member.Preprocessing, out var images))
             {
-                images = stack(slices.Select(s => Preprocessing.ImageToTensor(s, member.Preprocessing)));
+                images = clock.TimePrepare(() => stack(slices.Select(s => Preprocessing.ImageToTensor(s, member.Preprocessing))));
                 prepared[member.Preprocessing] = images;
             }
-            if (Kind == ScoreKind.Logits) return member.Logits(images).MoveToOuterDisposeScope();
-            var probabilities = FlipAveraging
+            if (Kind == ScoreKind.Logits) return clock.TimeNetwork(() => member.Logits(images)).MoveToOuterDisposeScope();
+            var probabilities = clock.TimeNetwork(() => FlipAveraging
                 ? Inference.FlipAveraging.Average(images, x => member.Logits(x).softmax(dim: 1))
-                : member.Logits(images).softmax(dim: 1);
+                : member.Logits(images).softmax(dim: 1));
             sum = sum is null ? probabilities : sum.add_(probabilities);
         }
         return sum!.div_(_members.Count).MoveToOuterDisposeScope();

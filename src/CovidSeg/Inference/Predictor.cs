@@ -36,6 +36,8 @@ public sealed class Predictor
 
     public PredictionOptions Options { get; }
     public Ensemble Model => _segmenter.Model;
+    /// <summary>Time spent preparing, running the network and restoring labels, over every input so far.</summary>
+    public InferenceClock SegmentationClock => _segmenter.Clock;
 
     /// <summary>Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.</summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)

@@ -1,6 +1,7 @@
+using CovidSeg.Benchmarks;
 using CovidSeg.Models;
 
-namespace CovidSeg.Tests.Models;
+namespace CovidSeg.Tests.Benchmarks;
 
 public class TrainingStepTimerTests
 {
@@ -10,8 +11,9 @@ public class TrainingStepTimerTests
         using var net = ModelFactory.Create(new ModelOptions { Arch = "unet", BaseWidth = 4, Depth = 2 }, seed: 1);
         net.eval();
         var before = net.parameters().Select(p => p.detach().clone()).ToList();
-        double seconds = TrainingStepTimer.SecondsPerStep(net, batch: 2, size: 16, steps: 2, seed: 3);
-        Assert.True(seconds > 0 && double.IsFinite(seconds));
+        var timing = TrainingStepTimer.Measure(net, batch: 2, size: 16, steps: 3, seed: 3);
+        Assert.Equal(3, timing.Runs);
+        Assert.True(timing.Min > 0 && timing.Min <= timing.Median && timing.Median <= timing.Max && double.IsFinite(timing.Max));
         Assert.False(net.training);
         Assert.Contains(net.parameters().Zip(before), p => !p.First.allclose(p.Second, 0, 0));
     }
@@ -20,6 +22,6 @@ public class TrainingStepTimerTests
     public void RejectsAnEmptyMeasurement()
     {
         using var net = ModelFactory.Create(new ModelOptions { Arch = "unet", BaseWidth = 4, Depth = 2 }, seed: 1);
-        Assert.Throws<CovidSegException>(() => TrainingStepTimer.SecondsPerStep(net, 2, 16, 0, 3));
+        Assert.Throws<CovidSegException>(() => TrainingStepTimer.Measure(net, 2, 16, 0, 3));
     }
 }

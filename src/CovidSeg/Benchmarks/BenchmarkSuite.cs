@@ -1,0 +1,102 @@
+using CovidSeg.Models;
+using static TorchSharp.torch;
+
+namespace CovidSeg.Benchmarks;
+
+/// <summary>
+/// Runs the sections of <see cref="BenchmarkOptions"/> one after the other in this process (never two measurements
+/// at once: on a 2-core machine they would slow each other) and collects a <see cref="BenchmarkReport"/>.
+/// </summary>
+public static class BenchmarkSuite
+{
+    /// <summary>bf16 network rows run only where bf16 products are at least this fraction of fp32's speed; below it
+    /// they would take minutes per slice and answer nothing the ceiling does not already say.</summary>
+    public const double ReducedPrecisionMinSpeedRatio = 0.5;
+
+    public static BenchmarkReport Run(BenchmarkOptions options, string command, Action<string>? progress = null)
+    {
+        options.Validate();
+        progress ??= _ => { };
+        var started = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double? loadBefore = MachineDescription.LoadAverage();
+        var sections = options.Sections;
+
+        var ceilings = new List<MatmulCeiling>();
+        if (sections.HasFlag(BenchmarkSections.Ceiling) || sections.HasFlag(BenchmarkSections.Inference))
+        {
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+            {
+                progress($"ceiling: {MatmulCeilingBenchmark.Name(dtype)} matrix product");
+                ceilings.Add(MatmulCeilingBenchmark.Measure(dtype, options.Runs, maxSize: options.CeilingMaxSize));
+            }
+        }
+
+        var training = new List<TrainingStepRow>();
+        if (sections.HasFlag(BenchmarkSections.Training))
+            foreach (int size in options.TrainingSizes)
+                foreach (string arch in options.Archs)
+                {
+                    progress($"training step: {arch} at {size} x {size}, batch {options.TrainingBatch}");
+                    training.Add(TrainingStepBenchmark.Measure(options.Model(arch), size, options.TrainingBatch, options.Runs));
+                }
+
+        var inference = new List<InferenceRow>();
+        if (sections.HasFlag(BenchmarkSections.Inference))
+        {
+            double fp32 = ceilings.First(c => c.Precision == "fp32").Gflops;
+            double bf16 = ceilings.First(c => c.Precision == "bf16").Gflops;
+            foreach (string arch in options.Archs)
+                foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+                    foreach (int batch in options.InferenceBatches)
+                    {
+                        if (dtype == ScalarType.BFloat16 && bf16 < ReducedPrecisionMinSpeedRatio * fp32)
+                        {
+                            inference.Add(InferenceBenchmark.NotRun(options.Model(arch), options.InferenceSize, batch, dtype,
+                                $"skipped: bf16 products {fp32 / bf16:0}x slower than fp32 here"));
+                            continue;
+                        }
+                        progress($"inference: {arch}, {MatmulCeilingBenchmark.Name(dtype)}, batch {batch} of {options.InferenceSize} x {options.InferenceSize}");
+                        inference.Add(InferenceBenchmark.Measure(options.Model(arch), options.InferenceSize, batch, dtype, options.Runs));
+                    }
+        }
+
+        VolumeRow? volume = null;
+        if (sections.HasFlag(BenchmarkSections.Volume))
+        {
+            var (x, y, z) = options.VolumeShape;
+            progress($"volume: {x} x {y} x {z} NIfTI through predict with {options.VolumeArch} at side {options.VolumeSide}");
+            volume = VolumeBenchmark.Measure(options.Model(options.VolumeArch), x, y, z, options.VolumeSide, options.VolumeBatch,
+                options.VolumeRuns, options.WorkFolder);
+        }
+
+        var attention = new List<AttentionRow>();
+        if (sections.HasFlag(BenchmarkSections.Attention))
+        {
+            using var lsh = new LshAttention2d("lsh", options.AttentionChannels, new LshAttentionOptions());
+            using var full = new FullSelfAttention2d("full", options.AttentionChannels);
+            foreach (int side in options.AttentionSides)
+                foreach (SharedQkSelfAttention2d block in new SharedQkSelfAttention2d[] { lsh, full })
+                {
+                    progress($"attention: {(block is LshAttention2d ? "LSH" : "full")} at {side} x {side} positions");
+                    attention.Add(AttentionScalingBenchmark.Measure(block, side, options.Runs, MachineDescription.AvailableBytes()));
+                }
+        }
+
+        return new BenchmarkReport
+        {
+            Command = command,
+            Machine = MachineDescription.Read(),
+            Options = options,
+            Started = started,
+            Duration = clock.Elapsed,
+            LoadBefore = loadBefore,
+            LoadAfter = MachineDescription.LoadAverage(),
+            Ceilings = ceilings,
+            Training = training,
+            Inference = inference,
+            Volume = volume,
+            Attention = attention,
+        };
+    }
+}

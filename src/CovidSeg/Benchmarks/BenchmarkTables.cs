@@ -1,0 +1,113 @@
+using System.Globalization;
+
+namespace CovidSeg.Benchmarks;
+
+/// <summary>A titled table of formatted cells, shared by the console output and docs/benchmarks.md.</summary>
+public sealed record BenchmarkTable(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null);
+
+/// <summary>Turns a <see cref="BenchmarkReport"/> into tables: one per section, then the targets of issue 6 with a verdict.</summary>
+public static class BenchmarkTables
+{
+    public static IReadOnlyList<BenchmarkTable> Build(BenchmarkReport report)
+    {
+        var tables = new List<BenchmarkTable>();
+        double? fp32 = report.CeilingGflops("fp32");
+        if (report.Ceilings.Count > 0)
+            tables.Add(new BenchmarkTable("Ceiling: libtorch matrix product", ["precision", "n", "median s", "spread", "GFLOP/s"],
+                report.Ceilings.Select(c => Row(c.Precision, c.Size.ToString(Inv), F(c.Seconds.Median, 4), Spread(c.Seconds), F(c.Gflops, 1))).ToList(),
+                $"n x n times n x n, 2n³ FLOPs, {report.Machine.Threads} threads; the largest n whose product takes at least {MatmulCeilingBenchmark.MinSecondsPerRun} s."));
+
+        if (report.Training.Count > 0)
+            tables.Add(new BenchmarkTable($"Training step (forward, cross-entropy, backward, Adam), batch {report.Options.TrainingBatch}",
+                ["network", "size", "median s/step", "spread", "images/s", "GFLOP/s", "of fp32 ceiling"],
+                report.Training.Select(r => Row(r.Arch, $"{r.Size}²", F(r.Seconds.Median, 3), Spread(r.Seconds), F(r.ImagesPerSecond, 2),
+                    F(r.Gflops, 1), Percent(r.Gflops / fp32))).ToList(),
+                "FLOPs per step = 3 x forward FLOPs (covidseg summary) x batch."));
+
+        if (report.Inference.Count > 0)
+            tables.Add(new BenchmarkTable($"Inference, {report.Options.InferenceSize} x {report.Options.InferenceSize} slices (eval, no_grad)",
+                ["network", "precision", "batch", "ms/slice", "spread", "GFLOP/s", "of its ceiling"],
+                report.Inference.Select(r => r.Seconds is { } s
+                    ? Row(r.Arch, r.Precision, r.Batch.ToString(Inv), F(r.MillisecondsPerSlice, 0), Spread(s), F(r.Gflops, 1),
+                        Percent(r.Gflops / report.CeilingGflops(r.Precision)))
+                    : Row(r.Arch, r.Precision, r.Batch.ToString(Inv), "not run", "", "", r.NotRunReason ?? "")).ToList()));
+
+        if (report.Volume is { } v)
+            tables.Add(new BenchmarkTable($"End to end: covidseg predict on a {v.Nx} x {v.Ny} x {v.Nz} NIfTI volume",
+                ["network", "side", "batch", "total s (median)", "spread", "network s", "prepare s", "restore s", "everything else s", "overhead vs network"],
+                [Row(v.Arch, v.NetworkSide.ToString(Inv), v.Batch.ToString(Inv), F(v.TotalSeconds.Median, 2), Spread(v.TotalSeconds), F(v.NetworkSeconds, 2),
+                    F(v.PrepareSeconds, 2), F(v.RestoreSeconds, 2), F(v.TotalSeconds.Median - v.NetworkSeconds - v.PrepareSeconds - v.RestoreSeconds, 2),
+                    Percent(v.Overhead))],
+                $"Untrained weights (the cost does not depend on them). Prepare = window, resize to the network side, stack; restore = resize scores to {v.Nx} x {v.Ny} and take labels; everything else = NIfTI read, lung mask, overlays, quantification, writing."));
+
+        if (report.Attention.Count > 0)
+            tables.Add(new BenchmarkTable($"Attention block, forward + backward, {report.Options.AttentionChannels} channels, batch 1",
+                ["attention", "positions", "median s", "spread", "peak memory MiB", "largest matrix MiB (analytic)"],
+                report.Attention.Select(r => r.Seconds is { } s
+                    ? Row(r.Kind, $"{r.Side}² = {r.Positions:N0}", F(s.Median, 3), Spread(s), r.PeakBytes is long p ? F(p / 1048576.0, 0) : "n/a", F(r.AnalyticLargestBytes / 1048576.0, 0))
+                    : Row(r.Kind, $"{r.Side}² = {r.Positions:N0}", "not run", "", r.NotRunReason ?? "", F(r.AnalyticLargestBytes / 1048576.0, 0))).ToList(),
+                "Peak memory = growth of the process's peak resident set during the pass (median over runs)."));
+
+        tables.Add(Targets(report));
+        return tables;
+    }
+
+    /// <summary>Issue 6's targets against this run's numbers; "not measured" where a section did not run.</summary>
+    public static BenchmarkTable Targets(BenchmarkReport report)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        double? fp32 = report.CeilingGflops("fp32");
+        double? bf16 = report.CeilingGflops("bf16");
+        var unetTraining = report.Training.FirstOrDefault(r => r.Arch == "unet" && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == "unet");
+        var fullTraining = report.Training.FirstOrDefault(r => r.Arch == "res-attention-unet" && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == "res-attention-unet");
+        rows.Add(Target("U-Net training at 256²: ≥ 70% of fp32 ceiling", unetTraining?.Gflops / fp32, 0.70));
+        rows.Add(Target("full model training at 256²: ≥ 50% of fp32 ceiling", fullTraining?.Gflops / fp32, 0.50));
+        var bestInference = report.Inference.Where(r => r.Gflops is not null && r.Precision == "fp32").MaxBy(r => r.Gflops);
+        var worstInference = report.Inference.Where(r => r.Gflops is not null && r.Precision == "fp32").MinBy(r => r.Gflops);
+        rows.Add(Row("inference fp32: ≥ 60% of ceiling",
+            bestInference is null ? "not measured" : $"{Percent(worstInference!.Gflops / fp32)} to {Percent(bestInference.Gflops / fp32)}",
+            bestInference is null ? "" : Verdict(worstInference!.Gflops / fp32 >= 0.60)));
+        string bf16Measured = bf16 is null || fp32 is null ? "not measured" : $"bf16 products {F(bf16, 1)} GFLOP/s = {F(bf16 / fp32, 3)} x fp32";
+        rows.Add(Row("bf16 inference ≥ 1.6x faster than fp32 (then default)", bf16Measured,
+            bf16 is null || fp32 is null ? "" : Verdict(bf16 / fp32 >= 1.6) + (bf16 / fp32 < 1 ? ": fp32 stays the default" : "")));
+        if (report.Volume is { } v)
+        {
+            rows.Add(Target("volume: everything but the network ≤ 20% of the network's time", v.Overhead, 0.20, atMost: true));
+            rows.Add(Row($"volume {v.Nx}x{v.Ny}x{v.Nz}: well under 30 s", $"{F(v.TotalSeconds.Median, 1)} s", Verdict(v.TotalSeconds.Median < 30)));
+        }
+        else
+        {
+            rows.Add(Row("volume: overhead ≤ 20%, well under 30 s", "not measured", ""));
+        }
+        var sides = report.Options.AttentionSides;
+        if (sides.Count >= 2)
+        {
+            int to = sides[^1], from = sides.Contains(to / 2) ? to / 2 : sides[0];
+            double? lsh = report.AttentionMemoryRatio("LSH", from, to);
+            rows.Add(Row($"LSH peak memory {from}² → {to}²: ratio < 5 (full attention: 16)", lsh is double r ? F(r, 2) : "not measured",
+                lsh is double r2 ? Verdict(r2 < 5) : ""));
+            double? full = report.AttentionMemoryRatio("full", sides[0], sides[0] * 2);
+            if (full is double fr)
+                rows.Add(Row($"full attention peak memory {sides[0]}² → {sides[0] * 2}² (for contrast)", F(fr, 2), "quadratic growth"));
+        }
+        return new BenchmarkTable("Targets (issue 6)", ["target", "measured", "verdict"], rows);
+    }
+
+    private static IReadOnlyList<string> Target(string name, double? value, double goal, bool atMost = false) =>
+        value is double v ? Row(name, Percent(v), Verdict(atMost ? v <= goal : v >= goal)) : Row(name, "not measured", "");
+
+    private static string Verdict(bool met) => met ? "met" : "missed";
+
+    private static IReadOnlyList<string> Row(params string[] cells) => cells;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string F(double? value, int decimals) =>
+        value is double v && double.IsFinite(v) ? v.ToString("F" + decimals.ToString(Inv), Inv) : "n/a";
+
+    public static string Percent(double? fraction) =>
+        fraction is double f && double.IsFinite(f) ? (100 * f).ToString("0.0", Inv) + "%" : "n/a";
+
+    /// <summary>The runs' range around the median: "±4%" for slowest-fastest over median of 8%.</summary>
+    public static string Spread(TimingStatistics t) => $"{t.Runs} runs, ±{(50 * t.RelativeSpread).ToString("0", Inv)}%";
+}
