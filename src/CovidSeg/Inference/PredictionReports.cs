@@ -72,6 +72,9 @@ public static class PredictionReports
             sb.AppendLine($"<tr><td>lung</td><td>{r.LungPixels}</td><td>{InfectionQuantification.F(r.LungSize)}</td><td></td></tr>");
             sb.AppendLine($"<tr><th>opacity (all lesions)</th><th>{r.Classes.Sum(c => c.Pixels)}</th><th></th><th>{InfectionQuantification.F(r.PercentOpacity)}</th></tr></table>");
             sb.AppendLine($"<p>Lung mask: {E(r.LungMaskMethod)}.</p>");
+            if (r.Timings is { } t)
+                sb.AppendLine($"<p>Time taken: {InfectionQuantification.F(t.TotalSeconds)} s: reading {InfectionQuantification.F(t.ReadSeconds)}, network {InfectionQuantification.F(t.SegmentationSeconds)}, lung mask {InfectionQuantification.F(t.LungMaskSeconds)}, " +
+                              $"overlays {InfectionQuantification.F(t.OverlaySeconds)}, quantification and label file {InfectionQuantification.F(t.QuantificationAndWriteSeconds)}.</p>");
             foreach (var n in r.Notes) sb.AppendLine($"<p>Note: {E(n)}.</p>");
         }
         sb.AppendLine("</body></html>");
