@@ -135,17 +135,18 @@ public sealed class Predictor
         int plane = volume.Nx * volume.Ny;
         var (lung, method) = LungFor(input, volume.Nx, volume.Ny, volume.Nz, () =>
         {
+            // Slices are independent: one per thread (as many as libtorch is given), each writing its own part.
             var mask = new byte[labels.Length];
-            for (int z = 0; z < volume.Nz; z++)
-                LungMask.FromHounsfield(NiftiSlices.Image(volume, z, IntensityScale.Hounsfield)).Mask.Labels.CopyTo(mask, (long)z * plane);
+            Parallel.For(0, volume.Nz, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, TorchSharp.torch.get_num_threads()) }, z =>
+                LungMask.FromHounsfield(NiftiSlices.Image(volume, z, IntensityScale.Hounsfield)).Mask.Labels.CopyTo(mask, (long)z * plane));
             return (mask, LungMask.HounsfieldMethod + ", slice by slice");
         });
         clock.Lap(PredictionClock.Step.LungMask);
 
         // Overlays of the slices with the most lesion (lowest index first on ties).
         var lesionPerSlice = new long[volume.Nz];
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0) lesionPerSlice[i / plane]++;
+        for (int z = 0; z < volume.Nz; z++)
+            lesionPerSlice[z] = plane - labels.AsSpan((int)((long)z * plane), plane).Count((byte)0);
         var chosen = Enumerable.Range(0, volume.Nz).OrderByDescending(z => lesionPerSlice[z]).ThenBy(z => z)
             .Take(Math.Min(Options.VolumeOverlaySlices, volume.Nz)).OrderBy(z => z).ToList();
         var overlays = new List<RenderedOverlay>();
