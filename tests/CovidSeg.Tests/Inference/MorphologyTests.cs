@@ -4,7 +4,7 @@ using CovidSeg.Inference;
 namespace CovidSeg.Tests.Inference;
 
 /// <summary>
-/// <see cref="Morphology"/> (distance transforms on bounding boxes) against the textbook definitions on an infinite
+/// <see cref="Morphology"/> (the disk decomposed into row runs, compared a SIMD vector at a time) against the textbook definitions on an infinite
 /// plane of background, evaluated pixel by pixel over the disk.
 /// </summary>
 public class MorphologyTests
@@ -119,15 +119,23 @@ public class MorphologyTests
     }
 
     [Fact]
-    public void SquaredDistancesAreExact()
+    public void DilationAndErosionEqualTheDefinitionOnRandomMasks()
     {
-        // One foreground pixel at (2, 1) in a 5 x 3 grid: the squared distance is dx² + dy².
-        var mask = new byte[15];
-        mask[1 * 5 + 2] = 1;
-        var d2 = Morphology.SquaredDistanceTo(mask, 5, 3, foreground: true);
-        for (int y = 0; y < 3; y++)
-            for (int x = 0; x < 5; x++)
-                Assert.Equal((x - 2) * (x - 2) + (y - 1) * (y - 1), d2[y * 5 + x]);
+        var rng = new Random(777);
+        foreach (var (w, h) in new[] { (1, 1), (13, 4), (40, 33) }) // 40 columns: whole SIMD vectors and a remainder
+            foreach (int r in new[] { 0, 1, 4, 9, 50 })
+                foreach (double density in new[] { 0.0, 0.03, 0.6, 0.97, 1.0 })
+                {
+                    var mask = RandomMask(rng, w, h, density, 0);
+                    var dilated = Morphology.Dilate(mask, w, h, r);
+                    var eroded = Morphology.Erode(mask, w, h, r);
+                    for (int y = 0; y < h; y++)
+                        for (int x = 0; x < w; x++)
+                        {
+                            Assert.True(Dilated(mask, w, h, r, x, y) == (dilated[y * w + x] == 1), $"dilation {w}x{h} r {r} density {density} at ({x}, {y})");
+                            Assert.True(Eroded(mask, w, h, r, x, y) == (eroded[y * w + x] == 1), $"erosion {w}x{h} r {r} density {density} at ({x}, {y})");
+                        }
+                }
     }
 
     [Fact]
