@@ -125,10 +125,8 @@ public sealed record InfectionQuantification
     {
         var sb = new StringBuilder();
         sb.AppendLine($"# {Input}").AppendLine();
-        sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}; {F(Seconds)} s").AppendLine();
-        if (Timings is { } t)
-            sb.AppendLine($"Time taken: {F(t.TotalSeconds)} s: reading {F(t.ReadSeconds)}, network {F(t.SegmentationSeconds)}, lung mask {F(t.LungMaskSeconds)}, " +
-                          $"overlays {F(t.OverlaySeconds)}, quantification and label file {F(t.QuantificationAndWriteSeconds)}.").AppendLine();
+        sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}").AppendLine();
+        sb.AppendLine(TimeTaken()).AppendLine();
         sb.AppendLine($"| class | pixels | {SizeUnit} | % of lung |");
         sb.AppendLine("|---|---:|---:|---:|");
         foreach (var c in Classes) sb.AppendLine($"| {c.Name} | {c.Pixels} | {F(SizeOf(c))} | {F(c.PercentOfLung)} |");
@@ -138,6 +136,12 @@ public sealed record InfectionQuantification
         foreach (var n in Notes) sb.AppendLine().AppendLine($"Note: {n}.");
         return sb.ToString();
     }
+
+    /// <summary>"Time taken: T s: reading .., network .., ..." from <see cref="Timings"/>, or that it was not measured.</summary>
+    public string TimeTaken() => Timings is { } t
+        ? $"Time taken: {F(t.TotalSeconds)} s: reading {F(t.ReadSeconds)}, network {F(t.SegmentationSeconds)}, lung mask {F(t.LungMaskSeconds)}, " +
+          $"overlays {F(t.OverlaySeconds)}, quantification and label file {F(t.QuantificationAndWriteSeconds)}."
+        : "Time taken: not measured.";
 
     /// <summary>Invariant-culture number with up to 3 decimals; "n/a" for null.</summary>
     public static string F(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";

@@ -57,4 +57,18 @@ public class InfectionQuantificationTests
         Assert.Contains(q.Notes, n => n.Contains("no lung mask"));
         Assert.Contains("\"area_mm2\": null", q.ToJson());
     }
+
+    [Fact]
+    public void TimeTakenIsGivenStepByStepOrSaidToBeUnmeasured()
+    {
+        var q = InfectionQuantification.Compute("png", [0, 1], null, 2, 1, 1, null, LabelSet.SemiSeg, "none");
+        Assert.Null(q.Seconds);
+        Assert.Contains("Time taken: not measured.", q.ToMarkdown());
+        var timed = q with { Timings = new PredictionTimings(0.5, 2, 0.25, 0.125, 0.07, 2.945) };
+        Assert.Equal(2.945, timed.Seconds);
+        Assert.Equal(0.945, timed.Timings!.NonNetworkSeconds, 12);
+        Assert.Contains("Time taken: 2.945 s: reading 0.5, network 2, lung mask 0.25, overlays 0.125, quantification and label file 0.07.", timed.ToMarkdown());
+        Assert.Contains("\"lung_mask_seconds\": 0.25", timed.ToJson());
+        Assert.Contains("\"total_seconds\": 2.945", timed.ToJson());
+    }
 }
