@@ -16,33 +16,14 @@ public static class BinaryRegions
         Check(mask.Length, width, height);
         var regions = new int[mask.Length];
         var sizes = new List<int> { 0 };
-        var stack = new Stack<int>();
+        var stack = new int[mask.Length]; // each pixel is pushed at most once
         for (int start = 0; start < mask.Length; start++)
         {
             if (mask[start] == 0 || regions[start] != 0) continue;
-            int id = sizes.Count, size = 0;
+            int id = sizes.Count;
             regions[start] = id;
-            stack.Push(start);
-            while (stack.Count > 0)
-            {
-                int p = stack.Pop();
-                size++;
-                int x = p % width, y = p / width;
-                if (x > 0) Visit(p - 1);
-                if (x < width - 1) Visit(p + 1);
-                if (y > 0) Visit(p - width);
-                if (y < height - 1) Visit(p + width);
-            }
-            sizes.Add(size);
-
-            void Visit(int q)
-            {
-                if (regions[q] == 0 && mask[q] != 0)
-                {
-                    regions[q] = id;
-                    stack.Push(q);
-                }
-            }
+            stack[0] = start;
+            sizes.Add(Flood(mask, 1, regions, id, stack, 1, width, height));
         }
         return (regions, sizes.ToArray());
     }
@@ -50,20 +31,10 @@ public static class BinaryRegions
     /// <summary>Clears every region that touches the image border (in place).</summary>
     public static void RemoveBorderConnected(byte[] mask, int width, int height)
     {
-        var (regions, sizes) = Label(mask, width, height);
-        var touches = new bool[sizes.Length];
-        for (int x = 0; x < width; x++)
-        {
-            touches[regions[x]] = true;
-            touches[regions[(height - 1) * width + x]] = true;
-        }
-        for (int y = 0; y < height; y++)
-        {
-            touches[regions[y * width]] = true;
-            touches[regions[y * width + width - 1]] = true;
-        }
+        Check(mask.Length, width, height);
+        var reached = FloodFromBorder(mask, 1, width, height);
         for (int i = 0; i < mask.Length; i++)
-            if (regions[i] != 0 && touches[regions[i]]) mask[i] = 0;
+            if (reached[i] != 0) mask[i] = 0;
     }
 
     /// <summary>
@@ -90,13 +61,61 @@ public static class BinaryRegions
     /// <summary>Sets every background pixel that the border cannot reach through background (the holes), in place.</summary>
     public static void FillHoles(byte[] mask, int width, int height)
     {
-        var background = new byte[mask.Length];
-        for (int i = 0; i < mask.Length; i++) background[i] = mask[i] == 0 ? (byte)1 : (byte)0;
-        var holes = (byte[])background.Clone();
-        RemoveBorderConnected(holes, width, height);
+        Check(mask.Length, width, height);
+        var outside = FloodFromBorder(mask, 0, width, height);
         for (int i = 0; i < mask.Length; i++)
-            if (holes[i] != 0) mask[i] = 1;
+            if (mask[i] == 0 && outside[i] == 0) mask[i] = 1;
     }
+
+    /// <summary>Marks (1) the pixels of the given kind (1 = mask, 0 = background) connected to the image border through that kind.</summary>
+    private static int[] FloodFromBorder(byte[] mask, byte kind, int width, int height)
+    {
+        var reached = new int[mask.Length];
+        var stack = new int[mask.Length];
+        int top = 0;
+        void Seed(int p)
+        {
+            if (reached[p] == 0 && IsKind(mask[p], kind))
+            {
+                reached[p] = 1;
+                stack[top++] = p;
+            }
+        }
+        for (int x = 0; x < width; x++)
+        {
+            Seed(x);
+            Seed((height - 1) * width + x);
+        }
+        for (int y = 0; y < height; y++)
+        {
+            Seed(y * width);
+            Seed(y * width + width - 1);
+        }
+        Flood(mask, kind, reached, 1, stack, top, width, height);
+        return reached;
+    }
+
+    /// <summary>
+    /// Depth-first fill from the <paramref name="count"/> pixels on <paramref name="stack"/> (already marked) over
+    /// 4-connected pixels of the given kind, marking each with <paramref name="id"/>; returns how many were popped.
+    /// </summary>
+    private static int Flood(byte[] mask, byte kind, int[] marks, int id, int[] stack, int count, int width, int height)
+    {
+        int popped = 0;
+        while (count > 0)
+        {
+            int p = stack[--count];
+            popped++;
+            int x = p % width;
+            if (x > 0 && marks[p - 1] == 0 && IsKind(mask[p - 1], kind)) { marks[p - 1] = id; stack[count++] = p - 1; }
+            if (x < width - 1 && marks[p + 1] == 0 && IsKind(mask[p + 1], kind)) { marks[p + 1] = id; stack[count++] = p + 1; }
+            if (p >= width && marks[p - width] == 0 && IsKind(mask[p - width], kind)) { marks[p - width] = id; stack[count++] = p - width; }
+            if (p + width < mask.Length && marks[p + width] == 0 && IsKind(mask[p + width], kind)) { marks[p + width] = id; stack[count++] = p + width; }
+        }
+        return popped;
+    }
+
+    private static bool IsKind(byte value, byte kind) => kind == 0 ? value == 0 : value != 0;
 
     private static void Check(int length, int width, int height)
     {

@@ -35,7 +35,10 @@ public sealed record InfectionQuantification
     public required string LungMaskMethod { get; init; }
     /// <summary>All lesion classes inside the lung as a percentage of the lung; null without a lung.</summary>
     public double? PercentOpacity { get; init; }
-    public double Seconds { get; init; }
+    /// <summary>Time taken, step by step (<see cref="Predictor"/> sets it); null when not measured.</summary>
+    public PredictionTimings? Timings { get; init; }
+    /// <summary>Total time taken in seconds (<see cref="PredictionTimings.TotalSeconds"/>); null when not measured.</summary>
+    [JsonIgnore] public double? Seconds => Timings?.TotalSeconds;
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>Files written for this input, relative to the output folder.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
@@ -46,7 +49,7 @@ public sealed record InfectionQuantification
     /// a slice, 3 for a volume, or is null when unknown.
     /// </summary>
     public static InfectionQuantification Compute(string input, byte[] labels, byte[]? lung, int width, int height, int depth,
-        double[]? voxelSizeMm, LabelSet labelSet, string lungMethod, double seconds, IEnumerable<string>? notes = null)
+        double[]? voxelSizeMm, LabelSet labelSet, string lungMethod, IEnumerable<string>? notes = null)
     {
         if ((long)width * height * depth != labels.Length)
             throw new ArgumentException($"{width}x{height}x{depth} labels expected, got {labels.Length}");
@@ -97,7 +100,6 @@ public sealed record InfectionQuantification
             LungVolumeMl = Millilitres(lungPixels),
             LungMaskMethod = lungMethod,
             PercentOpacity = Percent(lesionInLung),
-            Seconds = seconds,
             Notes = noteList,
         };
     }
@@ -123,7 +125,8 @@ public sealed record InfectionQuantification
     {
         var sb = new StringBuilder();
         sb.AppendLine($"# {Input}").AppendLine();
-        sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}; {F(Seconds)} s").AppendLine();
+        sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}").AppendLine();
+        sb.AppendLine(TimeTaken()).AppendLine();
         sb.AppendLine($"| class | pixels | {SizeUnit} | % of lung |");
         sb.AppendLine("|---|---:|---:|---:|");
         foreach (var c in Classes) sb.AppendLine($"| {c.Name} | {c.Pixels} | {F(SizeOf(c))} | {F(c.PercentOfLung)} |");
@@ -133,6 +136,12 @@ public sealed record InfectionQuantification
         foreach (var n in Notes) sb.AppendLine().AppendLine($"Note: {n}.");
         return sb.ToString();
     }
+
+    /// <summary>"Time taken: T s: reading .., network .., ..." from <see cref="Timings"/>, or that it was not measured.</summary>
+    public string TimeTaken() => Timings is { } t
+        ? $"Time taken: {F(t.TotalSeconds)} s: reading {F(t.ReadSeconds)}, network {F(t.SegmentationSeconds)}, lung mask {F(t.LungMaskSeconds)}, " +
+          $"overlays {F(t.OverlaySeconds)}, quantification and label file {F(t.QuantificationAndWriteSeconds)}."
+        : "Time taken: not measured.";
 
     /// <summary>Invariant-culture number with up to 3 decimals; "n/a" for null.</summary>
     public static string F(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";

@@ -65,13 +65,14 @@ public static class PredictionReports
             foreach (var overlay in o.Overlays)
                 sb.AppendLine($"<figure><img alt=\"{E(overlay.Caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(overlay.Png)}\"><figcaption>{E(overlay.Caption)}</figcaption></figure>");
             sb.AppendLine($"<p>{E(r.Kind)}, {r.Width} x {r.Height}{(r.Depth > 1 ? $" x {r.Depth}" : "")} pixels; voxel size " +
-                          $"{(r.VoxelSizeMm is null ? "unknown" : E(string.Join(" x ", r.VoxelSizeMm.Select(N))) + " mm")}; {N(r.Seconds)} s</p>");
+                          $"{(r.VoxelSizeMm is null ? "unknown" : E(string.Join(" x ", r.VoxelSizeMm.Select(N))) + " mm")}</p>");
             sb.AppendLine($"<table><tr><th>class</th><th>pixels</th><th>{E(r.SizeUnit)}</th><th>% of lung</th></tr>");
             foreach (var c in r.Classes)
                 sb.AppendLine($"<tr><td>{E(c.Name)}</td><td>{c.Pixels}</td><td>{InfectionQuantification.F(InfectionQuantification.SizeOf(c))}</td><td>{InfectionQuantification.F(c.PercentOfLung)}</td></tr>");
             sb.AppendLine($"<tr><td>lung</td><td>{r.LungPixels}</td><td>{InfectionQuantification.F(r.LungSize)}</td><td></td></tr>");
             sb.AppendLine($"<tr><th>opacity (all lesions)</th><th>{r.Classes.Sum(c => c.Pixels)}</th><th></th><th>{InfectionQuantification.F(r.PercentOpacity)}</th></tr></table>");
             sb.AppendLine($"<p>Lung mask: {E(r.LungMaskMethod)}.</p>");
+            sb.AppendLine($"<p>{E(r.TimeTaken())}</p>");
             foreach (var n in r.Notes) sb.AppendLine($"<p>Note: {E(n)}.</p>");
         }
         sb.AppendLine("</body></html>");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
@@ -93,18 +92,22 @@ public sealed class Predictor
 
     private PredictionOutcome PredictImage(string input)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = new PredictionClock();
         var image = ImageFile.ReadGrey(input);
+        clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.Segment(image);
+        clock.Lap(PredictionClock.Step.Segmentation);
         string stem = Path.GetFileNameWithoutExtension(input);
         var outputs = new List<string> { stem + ".png" };
         ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
+        clock.Lap(PredictionClock.Step.QuantificationAndWrite);
 
         var (lung, method) = LungFor(input, image.Width, image.Height, 1, () =>
         {
             var computed = LungMask.For(image);
             return (computed.Mask.Labels, computed.Method);
         });
+        clock.Lap(PredictionClock.Step.LungMask);
         var rgb = Overlay.Render(image, labels, Model.Labels);
         var png = ImageFile.EncodeRgb(image.Width, image.Height, rgb);
         if (Options.WriteOverlays)
@@ -112,33 +115,40 @@ public sealed class Predictor
             AtomicFile.WriteAllBytes(Path.Combine(Options.OutputDirectory, stem + "_overlay.png"), png);
             outputs.Add(stem + "_overlay.png");
         }
+        clock.Lap(PredictionClock.Step.Overlays);
         double[]? spacing = image.SpacingMm is { } s ? [s.X, s.Y] : null;
-        var report = InfectionQuantification.Compute(input, labels.Labels, lung, image.Width, image.Height, 1, spacing, Model.Labels, method, clock.Elapsed.TotalSeconds);
-        return Finish(stem, report, outputs, [new RenderedOverlay(Path.GetFileName(input), png)]);
+        var report = InfectionQuantification.Compute(input, labels.Labels, lung, image.Width, image.Height, 1, spacing, Model.Labels, method);
+        clock.Lap(PredictionClock.Step.QuantificationAndWrite);
+        return Finish(stem, report with { Timings = clock.Timings() }, outputs, [new RenderedOverlay(Path.GetFileName(input), png)]);
     }
 
     private PredictionOutcome PredictNifti(string input)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
         string stem = NiftiFileName.Stem(input);
+        clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
+        clock.Lap(PredictionClock.Step.Segmentation);
         var outputs = new List<string> { stem + ".nii.gz" };
         NiftiWriter.WriteLabelsLike(Path.Combine(Options.OutputDirectory, stem + ".nii.gz"), volume.Header, labels);
+        clock.Lap(PredictionClock.Step.QuantificationAndWrite);
 
         int plane = volume.Nx * volume.Ny;
         var (lung, method) = LungFor(input, volume.Nx, volume.Ny, volume.Nz, () =>
         {
+            // Slices are independent: one per thread (as many as libtorch is given), each writing its own part.
             var mask = new byte[labels.Length];
-            for (int z = 0; z < volume.Nz; z++)
-                LungMask.FromHounsfield(NiftiSlices.Image(volume, z, IntensityScale.Hounsfield)).Mask.Labels.CopyTo(mask, (long)z * plane);
+            Parallel.For(0, volume.Nz, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, TorchSharp.torch.get_num_threads()) }, z =>
+                LungMask.FromHounsfield(NiftiSlices.Image(volume, z, IntensityScale.Hounsfield)).Mask.Labels.CopyTo(mask, (long)z * plane));
             return (mask, LungMask.HounsfieldMethod + ", slice by slice");
         });
+        clock.Lap(PredictionClock.Step.LungMask);
 
         // Overlays of the slices with the most lesion (lowest index first on ties).
         var lesionPerSlice = new long[volume.Nz];
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0) lesionPerSlice[i / plane]++;
+        for (int z = 0; z < volume.Nz; z++)
+            lesionPerSlice[z] = plane - labels.AsSpan((int)((long)z * plane), plane).Count((byte)0);
         var chosen = Enumerable.Range(0, volume.Nz).OrderByDescending(z => lesionPerSlice[z]).ThenBy(z => z)
             .Take(Math.Min(Options.VolumeOverlaySlices, volume.Nz)).OrderBy(z => z).ToList();
         var overlays = new List<RenderedOverlay>();
@@ -156,10 +166,13 @@ public sealed class Predictor
             }
         }
 
+        clock.Lap(PredictionClock.Step.Overlays);
+
         var notes = new List<string>();
         double[]? spacing = VoxelSize(volume, notes);
-        var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, clock.Elapsed.TotalSeconds, notes);
-        return Finish(stem, report, outputs, overlays);
+        var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, notes);
+        clock.Lap(PredictionClock.Step.QuantificationAndWrite);
+        return Finish(stem, report with { Timings = clock.Timings() }, outputs, overlays);
     }
 
     private PredictionOutcome Finish(string stem, InfectionQuantification report, List<string> outputs, IReadOnlyList<RenderedOverlay> overlays)

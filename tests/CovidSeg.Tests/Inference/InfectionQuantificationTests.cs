@@ -17,7 +17,7 @@ public class InfectionQuantificationTests
         for (int i = 0; i < 10; i++) labels[i * 10] = 1;      // column 0: in lung
         labels[5] = labels[6] = 1;                             // two outside the lung
         for (int i = 0; i < 4; i++) labels[90 + 1 + i] = 2;   // bottom row, columns 1..4: in lung
-        var q = InfectionQuantification.Compute("hand", labels, lung, 10, 10, 1, [0.5, 0.5], LabelSet.MedSeg, "given", 0.25);
+        var q = InfectionQuantification.Compute("hand", labels, lung, 10, 10, 1, [0.5, 0.5], LabelSet.MedSeg, "given");
         Assert.Equal("slice", q.Kind);
         Assert.Equal([12L, 4L, 0L], q.Classes.Select(c => c.Pixels));
         Assert.Equal([3.0, 1.0, 0.0], q.Classes.Select(c => c.AreaMm2!.Value));
@@ -36,7 +36,7 @@ public class InfectionQuantificationTests
         var labels = new byte[80];
         for (int i = 0; i < 30; i++) labels[i] = 2;
         var lung = Enumerable.Repeat((byte)1, 80).ToArray();
-        var q = InfectionQuantification.Compute("vol", labels, lung, 4, 4, 5, [2, 2, 2.5], LabelSet.MedSeg, "given", 1);
+        var q = InfectionQuantification.Compute("vol", labels, lung, 4, 4, 5, [2, 2, 2.5], LabelSet.MedSeg, "given");
         Assert.Equal("volume", q.Kind);
         Assert.Equal(0.3, q.Classes[1].VolumeMl!.Value, 12);
         Assert.Null(q.Classes[1].AreaMm2);
@@ -48,7 +48,7 @@ public class InfectionQuantificationTests
     public void UnknownVoxelSizeAndMissingLungAreSaidNotGuessed()
     {
         var labels = new byte[] { 0, 1, 1, 2 };
-        var q = InfectionQuantification.Compute("png", labels, null, 2, 2, 1, null, LabelSet.SemiSeg, "none", 0);
+        var q = InfectionQuantification.Compute("png", labels, null, 2, 2, 1, null, LabelSet.SemiSeg, "none");
         Assert.Equal([2L, 1L], q.Classes.Select(c => c.Pixels));
         Assert.All(q.Classes, c => Assert.Null(c.AreaMm2));
         Assert.All(q.Classes, c => Assert.Null(c.PercentOfLung));
@@ -56,5 +56,19 @@ public class InfectionQuantificationTests
         Assert.Contains(q.Notes, n => n.Contains("voxel size unknown"));
         Assert.Contains(q.Notes, n => n.Contains("no lung mask"));
         Assert.Contains("\"area_mm2\": null", q.ToJson());
+    }
+
+    [Fact]
+    public void TimeTakenIsGivenStepByStepOrSaidToBeUnmeasured()
+    {
+        var q = InfectionQuantification.Compute("png", [0, 1], null, 2, 1, 1, null, LabelSet.SemiSeg, "none");
+        Assert.Null(q.Seconds);
+        Assert.Contains("Time taken: not measured.", q.ToMarkdown());
+        var timed = q with { Timings = new PredictionTimings(0.5, 2, 0.25, 0.125, 0.07, 2.945) };
+        Assert.Equal(2.945, timed.Seconds);
+        Assert.Equal(0.945, timed.Timings!.NonNetworkSeconds, 12);
+        Assert.Contains("Time taken: 2.945 s: reading 0.5, network 2, lung mask 0.25, overlays 0.125, quantification and label file 0.07.", timed.ToMarkdown());
+        Assert.Contains("\"lung_mask_seconds\": 0.25", timed.ToJson());
+        Assert.Contains("\"total_seconds\": 2.945", timed.ToJson());
     }
 }

@@ -73,6 +73,16 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
         double voxelMl = phantom.SpacingMm.X * phantom.SpacingMm.Y * phantom.SpacingMm.Z / 1000;
         Assert.Equal(report.Classes[0].Pixels * voxelMl, report.Classes[0].VolumeMl!.Value, 9);
         Assert.Equal(3, outcomes.Single().Overlays.Count);
+        // The time taken, step by step: every step measured, and the steps add up to the total.
+        var t = report.Timings!;
+        double[] steps = [t.ReadSeconds, t.SegmentationSeconds, t.LungMaskSeconds, t.OverlaySeconds, t.QuantificationAndWriteSeconds];
+        Assert.All(steps, s => Assert.True(s > 0, $"a step took {s} s"));
+        Assert.Equal(t.TotalSeconds, steps.Sum(), 9);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.File("out"), "chest.json")));
+        var timings = json.RootElement.GetProperty("timings");
+        Assert.Equal(t.LungMaskSeconds, timings.GetProperty("lung_mask_seconds").GetDouble());
+        Assert.Equal(t.TotalSeconds, timings.GetProperty("total_seconds").GetDouble());
+        Assert.Contains($"lung mask {InfectionQuantification.F(t.LungMaskSeconds)}", File.ReadAllText(Path.Combine(folder.File("out"), "chest.md")));
         Assert.True(File.Exists(Path.Combine(folder.File("out"), PredictionReports.HtmlFile)));
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(folder.File("out"), PredictionReports.HtmlFile)));
     }

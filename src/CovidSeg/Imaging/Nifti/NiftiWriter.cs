@@ -43,17 +43,28 @@ public static class NiftiWriter
         header.CalMin = 0;
         header.CalMax = labels.Length == 0 ? 0 : labels.Max();
         header.Descrip = "CovidSeg labels";
-        var data = new float[labels.Length];
-        for (int i = 0; i < labels.Length; i++) data[i] = labels[i];
-        Write(path, new NiftiVolume(header, data), NiftiDataType.UInt8);
+        long voxels = 1;
+        for (int i = 1; i <= header.Dim[0]; i++) voxels *= header.Dim[i];
+        if (voxels != labels.Length) throw new ArgumentException($"the reference grid has {voxels} voxels, got {labels.Length} labels", nameof(labels));
+        // The bytes are the voxels: no float copy of the volume (4 bytes a voxel) on the way out.
+        var stored = StorageHeader(header, NiftiDataType.UInt8);
+        WriteAtomically(path, stream =>
+        {
+            var headerBytes = new byte[NiftiHeader.DefaultVoxOffset];
+            stored.WriteLittleEndian(headerBytes);
+            stream.Write(headerBytes);
+            stream.Write(labels);
+        });
     }
 
     /// <summary>The header that <see cref="Write"/> puts in the file: the volume's, with the storage fields set.</summary>
-    public static NiftiHeader HeaderFor(NiftiVolume volume, NiftiDataType storeAs)
+    public static NiftiHeader HeaderFor(NiftiVolume volume, NiftiDataType storeAs) => StorageHeader(volume.Header, storeAs);
+
+    private static NiftiHeader StorageHeader(NiftiHeader header, NiftiDataType storeAs)
     {
         if (!NiftiDataTypes.IsWritable(storeAs))
             throw new ArgumentException($"cannot write {storeAs}; use uint8, int16, int32, float32 or float64", nameof(storeAs));
-        var h = volume.Header.Clone();
+        var h = header.Clone();
         h.SizeofHdr = NiftiHeader.HeaderSize;
         h.DataType = (short)storeAs;
         h.BitPix = (short)(8 * NiftiDataTypes.BytesPerVoxel(storeAs));
