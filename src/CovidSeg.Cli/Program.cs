@@ -3,6 +3,7 @@ using CovidSeg.Cli;
 using CovidSeg.Cli.Commands;
 
 CovidSeg.Runtime.NativeEnvironment.Apply();
+CovidSeg.Runtime.NativeEnvironment.RetainFreedMemory();
 var root = new RootCommand("CovidSeg: multi-class COVID-19 lung infection segmentation in chest CT (Residual Attention U-Net).");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());

@@ -16,7 +16,7 @@ public static class BenchCommand
         var volumeRuns = new Option<int?>("--volume-runs") { Description = $"runs of the end-to-end volume row (default {defaults.VolumeRuns})" };
         var sections = new Option<string[]>("--only")
         {
-            Description = "run only these sections: ceiling, training, inference, volume, attention (default: all)",
+            Description = "run only these sections: ceiling, training, inference, volume, attention, profile (default: all)",
             AllowMultipleArgumentsPerToken = true,
         };
         var archs = new Option<string[]>("--arch") { Description = "networks to time (default: all four)", AllowMultipleArgumentsPerToken = true };
@@ -60,7 +60,7 @@ public static class BenchCommand
         foreach (string name in names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries)))
             result |= Enum.TryParse<BenchmarkSections>(name, ignoreCase: true, out var s) && s != BenchmarkSections.None
                 ? s
-                : throw new CovidSegException($"--only: unknown section '{name}'; choose from ceiling, training, inference, volume, attention");
+                : throw new CovidSegException($"--only: unknown section '{name}'; choose from ceiling, training, inference, volume, attention, profile");
         return result;
     }
 }

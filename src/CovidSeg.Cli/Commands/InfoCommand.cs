@@ -24,6 +24,7 @@ public static class InfoCommand
             table.AddPlainRow("threads", info.Threads.ToString());
             table.AddPlainRow("logical cores", Environment.ProcessorCount.ToString());
             table.AddPlainRow("OMP_WAIT_POLICY", Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)");
+            table.AddPlainRow("freed memory kept for reuse", NativeEnvironment.FreedMemoryRetained ? "yes (glibc mallopt; COVIDSEG_HEAP=default turns it off)" : "no (allocator default)");
             table.AddPlainRow("AVX2", YesNo(info.Avx2));
             table.AddPlainRow("AVX-512", YesNo(info.Avx512));
             table.AddPlainRow("bf16 instructions", YesNo(info.Bf16));

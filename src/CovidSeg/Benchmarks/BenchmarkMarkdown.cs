@@ -28,6 +28,9 @@ public static class BenchmarkMarkdown
         sb.AppendLine();
         sb.AppendLine($"- Machine: {m.Cpu}, {m.LogicalCores} logical cores, {BenchmarkTables.F(m.MemoryGiB, 1)} GiB; vector extensions: {m.VectorExtensions}.");
         sb.AppendLine($"- libtorch {m.LibTorchVersion} (TorchSharp {m.TorchSharpVersion}), {m.Threads} threads; CovidSeg {m.CovidSegVersion}; {m.OperatingSystem}.");
+        sb.AppendLine(m.FreedMemoryRetained
+            ? "- Heap: freed memory kept for reuse (glibc mallopt, as every covidseg command runs; COVIDSEG_HEAP=default turns it off)."
+            : "- Heap: glibc's default policy (large blocks mapped and unmapped each time).");
         sb.AppendLine($"- 1-minute load average before {BenchmarkTables.F(report.LoadBefore, 2)}, after {BenchmarkTables.F(report.LoadAfter, 2)} " +
                       "(above the thread count means another process shared the cores).");
         sb.AppendLine($"- Every row: one warm-up, then the median of its runs; spread = ±half the fastest-to-slowest range, relative to the median.");

@@ -12,7 +12,8 @@ public enum BenchmarkSections
     Inference = 4,
     Volume = 8,
     Attention = 16,
-    All = Ceiling | Training | Inference | Volume | Attention,
+    Profile = 32,
+    All = Ceiling | Training | Inference | Volume | Attention | Profile,
 }
 
 /// <summary>
@@ -44,6 +45,9 @@ public sealed record BenchmarkOptions
     public IReadOnlyList<int> AttentionSides { get; init; } = [64, 128, 184, 256];
     /// <summary>Channels of the attention input: the second-deepest decoder level of a width-16 network.</summary>
     public int AttentionChannels { get; init; } = 64;
+    /// <summary>Networks whose time is split by layer kind (<see cref="LayerCostProfiler"/>) for a training step at the
+    /// first training size and for inference at the inference size, batch 1.</summary>
+    public IReadOnlyList<string> ProfileArchs { get; init; } = ["unet", "res-attention-unet"];
     /// <summary>Where the volume benchmark writes its NIfTI files (deleted afterwards).</summary>
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), $"covidseg-bench-{Environment.ProcessId}");
 
@@ -62,6 +66,7 @@ public sealed record BenchmarkOptions
         VolumeRuns = 2,
         AttentionSides = [8, 16],
         AttentionChannels = 8,
+        ProfileArchs = ["res-attention-unet"],
     };
 
     public ModelOptions Model(string arch) => new() { Arch = arch, BaseWidth = Width, Classes = Classes };
@@ -69,7 +74,7 @@ public sealed record BenchmarkOptions
     public void Validate()
     {
         if (Runs < 1 || VolumeRuns < 1) throw new CovidSegException($"runs must be at least 1, got {Runs} and {VolumeRuns}");
-        foreach (string arch in Archs.Append(VolumeArch))
+        foreach (string arch in Archs.Append(VolumeArch).Concat(ProfileArchs))
             if (!ModelFactory.Names.Contains(arch))
                 throw new CovidSegException($"unknown network '{arch}'; choose from {string.Join(", ", ModelFactory.Names)}");
     }

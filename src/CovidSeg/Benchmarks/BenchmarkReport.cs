@@ -15,6 +15,7 @@ public sealed record BenchmarkReport
     public IReadOnlyList<InferenceRow> Inference { get; init; } = [];
     public VolumeRow? Volume { get; init; }
     public IReadOnlyList<AttentionRow> Attention { get; init; } = [];
+    public IReadOnlyList<LayerCostProfile> Profiles { get; init; } = [];
 
     /// <summary>GFLOP/s of the matrix-product ceiling in a precision ("fp32", "bf16"), if measured.</summary>
     public double? CeilingGflops(string precision) => Ceilings.FirstOrDefault(c => c.Precision == precision)?.Gflops;

@@ -83,6 +83,22 @@ public static class BenchmarkSuite
                 }
         }
 
+        var profiles = new List<LayerCostProfile>();
+        if (sections.HasFlag(BenchmarkSections.Profile))
+        {
+            int trainingSize = options.TrainingSizes[0];
+            foreach (string arch in options.ProfileArchs)
+            {
+                progress($"profile: {arch} training step at {trainingSize} x {trainingSize}, layer by layer");
+                profiles.Add(LayerCostProfiler.Measure(options.Model(arch), trainingSize, options.TrainingBatch, training: true, options.Runs));
+            }
+            foreach (string arch in options.ProfileArchs)
+            {
+                progress($"profile: {arch} inference at {options.InferenceSize} x {options.InferenceSize}, layer by layer");
+                profiles.Add(LayerCostProfiler.Measure(options.Model(arch), options.InferenceSize, 1, training: false, options.Runs));
+            }
+        }
+
         return new BenchmarkReport
         {
             Command = command,
@@ -97,6 +113,7 @@ public static class BenchmarkSuite
             Inference = inference,
             Volume = volume,
             Attention = attention,
+            Profiles = profiles,
         };
     }
 }

@@ -48,6 +48,19 @@ public static class BenchmarkTables
                     : Row(r.Kind, $"{r.Side}² = {r.Positions:N0}", "not run", "", r.NotRunReason ?? "", F(r.AnalyticLargestBytes / 1048576.0, 0))).ToList(),
                 "Peak memory = growth of the process's peak resident set during the pass (median over runs)."));
 
+        foreach (var p in report.Profiles)
+        {
+            var rows = p.Kinds.Select(k => Row(k.Kind, k.Layers.ToString(Inv), F(k.Seconds, 3), Percent(k.Seconds / p.WholeSeconds),
+                k.Flops > 0 ? F(k.Gflops, 1) : "", k.Flops > 0 ? Percent(k.Gflops / fp32) : "")).ToList();
+            rows.Add(Row("not in any layer (ReLU, pooling, concatenation, padding" + (p.Training ? ", loss, Adam, autograd)" : ")"), "",
+                F(p.UnaccountedSeconds, 3), Percent(p.UnaccountedSeconds / p.WholeSeconds), "", ""));
+            rows.Add(Row("whole " + (p.Training ? "step" : "forward pass"), "", F(p.WholeSeconds, 3), "100%", "", ""));
+            tables.Add(new BenchmarkTable($"Where the time goes: {p.Arch}, {(p.Training ? "training step" : "inference")}, {p.Size}², batch {p.Batch}",
+                ["layer kind", "layers", "seconds", "share", "GFLOP/s", "of fp32 ceiling"], rows,
+                "Each layer timed alone on an input of the shape it sees in the network" + (p.Training ? " (forward + backward)" : "") +
+                "; layer times ignore cache effects between layers, so the split is an estimate."));
+        }
+
         tables.Add(Targets(report));
         return tables;
     }

@@ -18,7 +18,8 @@ public sealed record MachineDescription(
     string TorchSharpVersion,
     string LibTorchVersion,
     string CovidSegVersion,
-    string OperatingSystem)
+    string OperatingSystem,
+    bool FreedMemoryRetained)
 {
     public static MachineDescription Read()
     {
@@ -33,7 +34,8 @@ public sealed record MachineDescription(
             string.Join(", ", extensions),
             MemInfoKilobytes("MemTotal:") is long kb ? kb / 1024.0 / 1024.0 : null,
             runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.CovidSegVersion,
-            System.Runtime.InteropServices.RuntimeInformation.OSDescription);
+            System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            NativeEnvironment.FreedMemoryRetained);
     }
 
     /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>

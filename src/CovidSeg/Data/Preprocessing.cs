@@ -79,7 +79,7 @@ public static class Preprocessing
     public static LabelMask RestoreLabels(Tensor scores, int height, int width, ScoreKind kind)
     {
         using var scope = NewDisposeScope();
-        var labels = RestoreProbabilities(scores, height, width, kind).argmax(dim: 0).to(uint8);
-        return new LabelMask(width, height, labels.data<byte>().ToArray());
+        var labels = ClassArgmax.Labels(RestoreProbabilities(scores, height, width, kind)).contiguous();
+        return new LabelMask(width, height, labels.bytes.ToArray());
     }
 }

@@ -15,7 +15,11 @@ namespace CovidSeg.Inference;
 /// </summary>
 public sealed class Segmenter
 {
-    public const int DefaultBatchSize = 8;
+    /// <summary>One slice per forward pass: the least memory, and on this 2-core CPU no slower than larger batches
+    /// beyond the machine's noise (the full model at 369 x 369: 346 ms per slice at batch 1, 311 ms at batch 8 with
+    /// <see cref="Runtime.NativeEnvironment.RetainFreedMemory"/>; 652 ms at batch 8 without it); libtorch already
+    /// spreads one slice over all threads. <c>covidseg bench</c> measures batch 1 against 8.</summary>
+    public const int DefaultBatchSize = 1;
 
     public Segmenter(Ensemble model, int batchSize = DefaultBatchSize)
     {
