@@ -43,7 +43,7 @@ public static class AttentionScalingBenchmark
             seconds.Add(m.Seconds);
             if (m.PeakResidentDeltaBytes is long p) peaks.Add(p);
         }
-        long? peak = peaks.Count > 0 ? (long)TimingStatistics.Of(peaks.Select(p => (double)p).ToList()).Median : null;
+        long? peak = peaks.Count > 0 ? (long)TimingStatistics.MedianOf(peaks.Select(p => (double)p).ToList()) : null;
         return new AttentionRow(kind, side, block.Channels, largest, TimingStatistics.Of(seconds), peak);
     }
 

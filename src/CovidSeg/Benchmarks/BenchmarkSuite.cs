@@ -46,19 +46,10 @@ public static class BenchmarkSuite
         {
             double fp32 = ceilings.First(c => c.Precision == "fp32").Gflops;
             double bf16 = ceilings.First(c => c.Precision == "bf16").Gflops;
+            string? bf16Skip = bf16 < ReducedPrecisionMinSpeedRatio * fp32 ? $"skipped: bf16 products {fp32 / bf16:0}x slower than fp32 here" : null;
             foreach (string arch in options.Archs)
-                foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
-                    foreach (int batch in options.InferenceBatches)
-                    {
-                        if (dtype == ScalarType.BFloat16 && bf16 < ReducedPrecisionMinSpeedRatio * fp32)
-                        {
-                            inference.Add(InferenceBenchmark.NotRun(options.Model(arch), options.InferenceSize, batch, dtype,
-                                $"skipped: bf16 products {fp32 / bf16:0}x slower than fp32 here"));
-                            continue;
-                        }
-                        progress($"inference: {arch}, {MatmulCeilingBenchmark.Name(dtype)}, batch {batch} of {options.InferenceSize} x {options.InferenceSize}");
-                        inference.Add(InferenceBenchmark.Measure(options.Model(arch), options.InferenceSize, batch, dtype, options.Runs));
-                    }
+                inference.AddRange(InferenceBenchmark.Measure(options.Model(arch), options.InferenceSize, options.InferenceBatches,
+                    [(ScalarType.Float32, null), (ScalarType.BFloat16, bf16Skip)], options.Runs, progress));
         }
 
         VolumeRow? volume = null;

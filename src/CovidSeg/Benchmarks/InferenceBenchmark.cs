@@ -20,27 +20,45 @@ public sealed record InferenceRow(string Arch, int Size, int Batch, string Preci
 /// </summary>
 public static class InferenceBenchmark
 {
-    public static InferenceRow Measure(ModelOptions options, int size, int batch, ScalarType dtype, int runs, long seed = 1)
+    /// <summary>
+    /// Rows for one network at one size: every batch size in every precision, in the order given (the network is cast
+    /// in place, so fp32 must come before reduced precisions). A precision with a skip reason gets not-run rows.
+    /// One network and one FLOP count (<see cref="ModelSummary"/>) serve all the rows.
+    /// </summary>
+    public static IReadOnlyList<InferenceRow> Measure(ModelOptions options, int size, IReadOnlyList<int> batches,
+        IReadOnlyList<(ScalarType Dtype, string? SkipReason)> precisions, int runs, Action<string>? progress = null, long seed = 1)
     {
         using var network = ModelFactory.Create(options, seed);
-        var summary = ModelSummary.Compute(network, size, size);
+        double flops = ModelSummary.Compute(network, size, size).TotalFlops;
         network.eval();
-        if (dtype != ScalarType.Float32) network.to(dtype);
-        using var noGrad = no_grad();
-        using var input = randn([batch, options.InChannels, size, size], generator: new Generator((ulong)seed)).to(dtype);
-        var timing = TimingStatistics.Measure(() =>
+        var rows = new List<InferenceRow>();
+        foreach (var (dtype, skipReason) in precisions)
         {
-            using var scope = NewDisposeScope();
-            network.call(input);
-        }, warmups: 1, runs: runs);
-        return new InferenceRow(options.Arch, size, batch, MatmulCeilingBenchmark.Name(dtype), summary.TotalFlops, timing);
+            string precision = MatmulCeilingBenchmark.Name(dtype);
+            if (skipReason is null && dtype != ScalarType.Float32) network.to(dtype);
+            foreach (int batch in batches)
+            {
+                if (skipReason is not null)
+                {
+                    rows.Add(new InferenceRow(options.Arch, size, batch, precision, flops, null, skipReason));
+                    continue;
+                }
+                progress?.Invoke($"inference: {options.Arch}, {precision}, batch {batch} of {size} x {size}");
+                using var input = randn([batch, options.InChannels, size, size], generator: new Generator((ulong)seed)).to(dtype);
+                rows.Add(new InferenceRow(options.Arch, size, batch, precision, flops, TimeForward(network, input, runs)));
+            }
+        }
+        return rows;
     }
 
-    /// <summary>A row that was not run, e.g. bf16 on a CPU whose bf16 products are slower than fp32.</summary>
-    public static InferenceRow NotRun(ModelOptions options, int size, int batch, ScalarType dtype, string reason)
+    /// <summary>One warm-up, then <paramref name="runs"/> timed forward passes under <c>no_grad</c>, each in its own dispose scope.</summary>
+    public static TimingStatistics TimeForward(nn.Module<Tensor, Tensor> module, Tensor input, int runs)
     {
-        using var network = ModelFactory.Create(options, seed: 1);
-        var summary = ModelSummary.Compute(network, size, size);
-        return new InferenceRow(options.Arch, size, batch, MatmulCeilingBenchmark.Name(dtype), summary.TotalFlops, null, reason);
+        using var noGrad = no_grad();
+        return TimingStatistics.Measure(() =>
+        {
+            using var scope = NewDisposeScope();
+            module.call(input);
+        }, warmups: 1, runs: runs);
     }
 }

@@ -65,7 +65,6 @@ public static class LayerCostProfiler
             var k = kinds.GetValueOrDefault(kind);
             kinds[kind] = (k.Layers + 1, k.Seconds + seconds, k.Flops + flops * batch);
         }
-        network.train();
         return new LayerCostProfile(options.Arch, size, batch, training, whole,
             kinds.Select(k => new LayerKindCost(k.Key, k.Value.Layers, k.Value.Seconds, k.Value.Flops)).OrderByDescending(k => k.Seconds).ToList());
     }
@@ -116,11 +115,6 @@ public static class LayerCostProfiler
     private static double InferenceTime(nn.Module<Tensor, Tensor> layer, long[] shape, int runs, Generator generator)
     {
         using var input = randn(shape, generator: generator);
-        using var noGrad = no_grad();
-        return TimingStatistics.Measure(() =>
-        {
-            using var scope = NewDisposeScope();
-            layer.call(input);
-        }, warmups: 1, runs: runs).Median;
+        return InferenceBenchmark.TimeForward(layer, input, runs).Median;
     }
 }

@@ -32,7 +32,7 @@ public sealed record MachineDescription(
         return new MachineDescription(
             CpuModel(), Environment.ProcessorCount, torch.get_num_threads(),
             string.Join(", ", extensions),
-            MemInfoKilobytes("MemTotal:") is long kb ? kb / 1024.0 / 1024.0 : null,
+            LinuxProcFiles.Kilobytes("/proc/meminfo", "MemTotal") is long kb ? kb / 1024.0 / 1024.0 : null,
             runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.CovidSegVersion,
             System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             NativeEnvironment.FreedMemoryRetained);
@@ -53,37 +53,7 @@ public sealed record MachineDescription(
     }
 
     /// <summary>Memory the kernel says can be allocated without swapping (MemAvailable), in bytes.</summary>
-    public static long? AvailableBytes() => MemInfoKilobytes("MemAvailable:") * 1024;
+    public static long? AvailableBytes() => LinuxProcFiles.Kilobytes("/proc/meminfo", "MemAvailable") * 1024;
 
-    private static string CpuModel() => CpuInfoField("model name") ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
-
-    private static string? CpuInfoField(string name)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            {
-                int colon = line.IndexOf(':');
-                if (colon > 0 && line[..colon].Trim() == name) return line[(colon + 1)..].Trim();
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-        return null;
-    }
-
-    private static long? MemInfoKilobytes(string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith(field, StringComparison.Ordinal))
-                    return long.TryParse(line[field.Length..].Trim().Split(' ')[0], out long kb) ? kb : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-        return null;
-    }
+    private static string CpuModel() => LinuxProcFiles.Field("/proc/cpuinfo", "model name") ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
 }

@@ -15,10 +15,16 @@ public sealed record TimingStatistics(double Median, double Min, double Max, int
     public static TimingStatistics Of(IReadOnlyList<double> seconds)
     {
         if (seconds.Count == 0) throw new ArgumentException("no runs to summarise", nameof(seconds));
-        var sorted = seconds.OrderBy(s => s).ToArray();
+        return new TimingStatistics(MedianOf(seconds), seconds.Min(), seconds.Max(), seconds.Count);
+    }
+
+    /// <summary>The middle value (the mean of the middle two for an even count) of at least one value.</summary>
+    public static double MedianOf(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) throw new ArgumentException("no values", nameof(values));
+        var sorted = values.OrderBy(v => v).ToArray();
         int n = sorted.Length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return new TimingStatistics(median, sorted[0], sorted[^1], n);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public static class VolumeBenchmark
                 restore.Add(predictor.SegmentationClock.RestoreSeconds);
             }, warmups: 0, runs: runs);
             return new VolumeRow(model.Arch, nx, ny, nz, side, batch, total,
-                Median(network), Median(prepare), Median(restore), generateSeconds);
+                TimingStatistics.MedianOf(network), TimingStatistics.MedianOf(prepare), TimingStatistics.MedianOf(restore), generateSeconds);
         }
         finally
         {
@@ -87,6 +87,4 @@ public static class VolumeBenchmark
         }.Save(runDirectory);
         return runDirectory;
     }
-
-    private static double Median(List<double> values) => TimingStatistics.Of(values).Median;
 }

@@ -16,9 +16,8 @@ namespace CovidSeg.Inference;
 public sealed class Segmenter
 {
     /// <summary>One slice per forward pass: the least memory, and on this 2-core CPU no slower than larger batches
-    /// beyond the machine's noise (the full model at 369 x 369: 346 ms per slice at batch 1, 311 ms at batch 8 with
-    /// <see cref="Runtime.NativeEnvironment.RetainFreedMemory"/>; 652 ms at batch 8 without it); libtorch already
-    /// spreads one slice over all threads. <c>covidseg bench</c> measures batch 1 against 8.</summary>
+    /// (the full model at 512 x 512: 670 ms per slice at batch 1, 656 ms at batch 8, within the machine's noise, in
+    /// `covidseg bench`, docs/benchmarks.md). libtorch already spreads one slice over all threads.</summary>
     public const int DefaultBatchSize = 1;
 
     public Segmenter(Ensemble model, int batchSize = DefaultBatchSize)

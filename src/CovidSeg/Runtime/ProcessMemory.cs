@@ -10,9 +10,9 @@ namespace CovidSeg.Runtime;
 /// </summary>
 public static class ProcessMemory
 {
-    public static long? ResidentBytes() => ReadStatusKilobytes("VmRSS:") * 1024;
+    public static long? ResidentBytes() => LinuxProcFiles.Kilobytes("/proc/self/status", "VmRSS") * 1024;
 
-    public static long? PeakBytes() => ReadStatusKilobytes("VmHWM:") * 1024;
+    public static long? PeakBytes() => LinuxProcFiles.Kilobytes("/proc/self/status", "VmHWM") * 1024;
 
     /// <summary>Hands freed heap pages back to the OS, then sets the high-water mark to the current resident size.</summary>
     public static bool ResetPeak()
@@ -45,21 +45,4 @@ public static class ProcessMemory
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
-
-    private static long? ReadStatusKilobytes(string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
-                var parts = line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                return parts.Length > 0 && long.TryParse(parts[0], out long kilobytes) ? kilobytes : null;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-        return null;
-    }
 }

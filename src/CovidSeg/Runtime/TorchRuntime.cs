@@ -65,15 +65,5 @@ public static class TorchRuntime
         return "";
     }
 
-    private static string CpuFlags()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("flags", StringComparison.Ordinal)) return " " + line[(line.IndexOf(':') + 1)..] + " ";
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return "";
-    }
+    private static string CpuFlags() => " " + LinuxProcFiles.Field("/proc/cpuinfo", "flags") + " ";
 }
