@@ -10,8 +10,14 @@ public static class InfoCommand
     public static Command Create()
     {
         var threads = CommonOptions.Threads();
-        var command = new Command("info", "Print CovidSeg, TorchSharp and libtorch versions, threads, CPU features and the native loader fix; run one tensor operation.");
+        var checkBackward = new Option<int>("--check-backward")
+        {
+            Description = "also run this many convolution backward passes and count non-finite gradients (the AVX-512 fault check; 0 = skip)",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("info", "Print CovidSeg, TorchSharp and libtorch versions, threads, CPU features, the oneDNN instruction-set cap, NNPACK and the native loader fix; run one tensor operation.");
         command.Options.Add(threads);
+        command.Options.Add(checkBackward);
         command.SetHandler(parse =>
         {
             TorchRuntime.Configure(parse.GetValue(threads));
@@ -28,11 +34,22 @@ public static class InfoCommand
             table.AddPlainRow("AVX2", YesNo(info.Avx2));
             table.AddPlainRow("AVX-512", YesNo(info.Avx512));
             table.AddPlainRow("bf16 instructions", YesNo(info.Bf16));
+            table.AddPlainRow("oneDNN instruction set", info.OneDnnIsa);
+            table.AddPlainRow("NNPACK", info.Nnpack);
             table.AddPlainRow("native library", info.NativeLibraryPath.Length > 0 ? info.NativeLibraryPath : "(not found beside the executable)");
             table.AddPlainRow("GLIBCXX_3.4.32 fix", info.NativeFixApplied ? "applied (version need marked weak at build time)" : "not needed / not applied");
             table.AddPlainRow("tensor check", check == 83f ? "ok ([[0,1,2],[3,4,5]] x its transpose sums to 83)" : $"WRONG: got {check}, expected 83");
+            int passes = parse.GetValue(checkBackward);
+            int nonFinite = 0;
+            if (passes > 0)
+            {
+                nonFinite = ConvolutionBackwardCheck.CountNonFinitePasses(passes);
+                table.AddPlainRow("convolution backward check", nonFinite == 0
+                    ? $"ok (0 of {passes} passes gave a non-finite gradient)"
+                    : $"FAULTY: {nonFinite} of {passes} passes gave a non-finite gradient");
+            }
             AnsiConsole.Write(table);
-            return check == 83f ? CommandRunner.Success : CommandRunner.Failure;
+            return check == 83f && nonFinite == 0 ? CommandRunner.Success : CommandRunner.Failure;
         });
         return command;
     }

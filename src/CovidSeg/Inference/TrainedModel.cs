@@ -74,6 +74,12 @@ public sealed class TrainedModel : IDisposable
             network.Dispose();
             throw;
         }
+        if (NonFiniteTensors.FirstInWeights(network) is { } poisoned)
+        {
+            network.Dispose();
+            throw new InvalidInputException(Path.Combine(runDir, checkpoint, CheckpointStore.ModelFile),
+                $"the weights hold NaN or Inf (in {poisoned}): the run diverged; retrain it, or use another checkpoint");
+        }
         network.eval();
         return new TrainedModel(runDir, manifest, checkpoint, network);
     }

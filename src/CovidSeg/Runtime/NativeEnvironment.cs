@@ -4,8 +4,10 @@ using System.Runtime.InteropServices;
 namespace CovidSeg.Runtime;
 
 /// <summary>
-/// Settings libtorch's OpenMP runtime reads once, when it is loaded; so they are put into the process environment as
-/// soon as this assembly loads, before any tensor exists.
+/// Settings libtorch reads once (its OpenMP runtime when it loads, oneDNN at its first kernel), put into the process
+/// environment as soon as this assembly loads, before any tensor exists; then libtorch's NNPACK switch
+/// (<see cref="NnpackSwitch"/>). The oneDNN instruction-set cap (<see cref="OneDnnIsaCap"/>) is what makes training
+/// trustworthy on AVX-512 CPUs.
 /// <para>
 /// OMP_WAIT_POLICY=PASSIVE: by default idle OpenMP threads spin. On a 2-core machine shared with any other busy process
 /// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a 16-filter U-Net
@@ -72,10 +74,17 @@ public static class NativeEnvironment
     public static void Apply()
     {
         if (Interlocked.Exchange(ref _applied, 1) == 1) return;
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 }) return;
-        // The native environment, not .NET's copy: libgomp calls getenv when libtorch loads it.
-        SetEnv("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
-        Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            // The native environment, not .NET's copy: libgomp and oneDNN call getenv when libtorch first uses them.
+            if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not { Length: > 0 })
+            {
+                SetEnv("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
+                Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");
+            }
+            OneDnnIsaCap.Apply((name, value) => SetEnv(name, value, overwrite: 0));
+        }
+        // Only now may libtorch load: everything it reads from the environment is in place.
+        NnpackSwitch.TurnOff();
     }
 }

@@ -14,7 +14,9 @@ public sealed record TorchRuntimeInfo(
     bool Avx512,
     bool Bf16,
     string NativeLibraryPath,
-    bool NativeFixApplied);
+    bool NativeFixApplied,
+    string OneDnnIsa,
+    string Nnpack);
 
 /// <summary>Entry point to libtorch: thread count and a description of the runtime.</summary>
 public static class TorchRuntime
@@ -40,7 +42,14 @@ public static class TorchRuntime
             Avx512: Avx512F.IsSupported,
             Bf16: flags.Contains(" avx512_bf16", StringComparison.Ordinal) || flags.Contains(" amx_bf16", StringComparison.Ordinal),
             NativeLibraryPath: native,
-            NativeFixApplied: native.Length > 0 && File.Exists(native + ".weakfix"));
+            NativeFixApplied: native.Length > 0 && File.Exists(native + ".weakfix"),
+            OneDnnIsa: OneDnnIsaCap.Describe(),
+            Nnpack: NnpackSwitch.Enabled switch
+            {
+                false => "off (switched off by CovidSeg before the first convolution: no per-convolution warnings, the same kernels on every CPU)",
+                true => "on" + (NnpackSwitch.Failure is { } why ? $" (could not switch it off: {why})" : ""),
+                null => "unknown (libtorch's switch is not reachable on this platform)",
+            });
     }
 
     /// <summary>Runs one small tensor operation and returns its result, proving the native library loads.</summary>

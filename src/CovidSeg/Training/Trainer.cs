@@ -118,10 +118,13 @@ public static class Trainer
                 optimizer.zero_grad();
                 var logits = model.forward(x);
                 var value = loss.Compute(logits, y);
-                value.backward();
-                optimizer.step();
+                // Checked before the step: a non-finite loss or gradient must never reach the weights or Adam's moments.
                 double v = value.item<float>();
-                if (!double.IsFinite(v)) throw new CovidSegException($"training diverged: loss is {v} at epoch {epoch + 1}, step {step + 1}; lower the learning rate");
+                if (!double.IsFinite(v)) throw Stopped(runDir, manifest, $"loss is {v} at epoch {epoch + 1}, step {step + 1}");
+                value.backward();
+                if (NonFiniteTensors.FirstInGradients(model) is { } badGradient)
+                    throw Stopped(runDir, manifest, $"the gradient of {badGradient} is not finite at epoch {epoch + 1}, step {step + 1}");
+                optimizer.step();
                 lossSum += v * batch.Length;
                 images += batch.Length;
                 imagesThisSession += batch.Length;
@@ -129,7 +132,11 @@ public static class Trainer
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
 
+            if (NonFiniteTensors.FirstInWeights(model) is { } badWeight)
+                throw Stopped(runDir, manifest, $"{badWeight} holds NaN or Inf after epoch {epoch + 1}");
             var (valLoss, dice, lesionDice, globalLesionDice) = Validate(model, validation, labels);
+            if (valLoss is { } vl && !double.IsFinite(vl))
+                throw Stopped(runDir, manifest, $"the validation loss is {vl} after epoch {epoch + 1}");
             var record = new EpochRecord(epoch + 1, lr, lossSum / Math.Max(1, images), valLoss, dice, lesionDice, globalLesionDice,
                 clock.Elapsed.TotalSeconds, imagesThisSession / Math.Max(1e-9, trainSeconds));
             history.Add(record);
@@ -155,6 +162,18 @@ public static class Trainer
         }
         TryWritePlot(runDir, history, observer);
         return new TrainingResult(manifest, Interrupted: false);
+    }
+
+    /// <summary>
+    /// The one-line error for a run that went non-finite. Nothing of the failed epoch is saved, so the run folder still
+    /// holds the last good checkpoint, and run.json still names it (and the best one) as before.
+    /// </summary>
+    private static CovidSegException Stopped(string runDir, RunManifest manifest, string what)
+    {
+        string kept = manifest.LastCheckpoint is { } last
+            ? $"the last good checkpoint, {Path.GetFileName(last)}, is kept in {runDir}"
+            : "no epoch had finished, so no checkpoint was written";
+        return new CovidSegException($"training stopped: {what}; {kept}. Lower the learning rate, or check the data for NaN or extreme values");
     }
 
     private static (double? Loss, double[] Dice, double? LesionDice, double? GlobalLesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)
