@@ -10,12 +10,11 @@ public static class InfoCommand
     public static Command Create()
     {
         var threads = CommonOptions.Threads();
-        var checkBackward = new Option<int>("--check-backward")
+        var checkBackward = new Option<bool>("--check-backward")
         {
-            Description = "also run this many convolution backward passes and count non-finite gradients (the AVX-512 fault check; 0 = skip)",
-            DefaultValueFactory = _ => 0,
+            Description = "also check oneDNN's convolution gradients against libtorch's own for 4, 8 and 16 channels (a few seconds)",
         };
-        var command = new Command("info", "Print CovidSeg, TorchSharp and libtorch versions, threads, CPU features, the oneDNN instruction-set cap, NNPACK and the native loader fix; run one tensor operation.");
+        var command = new Command("info", "Print CovidSeg, TorchSharp and libtorch versions, threads, CPU features, the oneDNN instruction set and backward kernels, NNPACK and the native loader fix; run one tensor operation.");
         command.Options.Add(threads);
         command.Options.Add(checkBackward);
         command.SetHandler(parse =>
@@ -39,17 +38,11 @@ public static class InfoCommand
             table.AddPlainRow("native library", info.NativeLibraryPath.Length > 0 ? info.NativeLibraryPath : "(not found beside the executable)");
             table.AddPlainRow("GLIBCXX_3.4.32 fix", info.NativeFixApplied ? "applied (version need marked weak at build time)" : "not needed / not applied");
             table.AddPlainRow("tensor check", check == 83f ? "ok ([[0,1,2],[3,4,5]] x its transpose sums to 83)" : $"WRONG: got {check}, expected 83");
-            int passes = parse.GetValue(checkBackward);
-            int nonFinite = 0;
-            if (passes > 0)
-            {
-                nonFinite = ConvolutionBackwardCheck.CountNonFinitePasses(passes);
-                table.AddPlainRow("convolution backward check", nonFinite == 0
-                    ? $"ok (0 of {passes} passes gave a non-finite gradient)"
-                    : $"FAULTY: {nonFinite} of {passes} passes gave a non-finite gradient");
-            }
+            if (parse.GetValue(checkBackward))
+                foreach (var (channels, verdict) in ConvolutionBackwardCheck.Run(ConvolutionBackwardCheck.DefaultChannels))
+                    table.AddPlainRow($"backward kernels, Conv2d({channels}, {channels}, 3)", verdict.Reason);
             AnsiConsole.Write(table);
-            return check == 83f && nonFinite == 0 ? CommandRunner.Success : CommandRunner.Failure;
+            return check == 83f ? CommandRunner.Success : CommandRunner.Failure;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using CovidSeg.Models;
+using CovidSeg.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,7 @@ public static class TrainingStepTimer
         var generator = new Generator((ulong)seed);
         using var optimizer = optim.Adam(network.parameters(), lr: 1e-3);
         bool wasTraining = network.training;
+        BackwardKernelChoice? backwardKernels = null; // chosen in the warm-up step, as training chooses in its first
         network.train();
         try
         {
@@ -29,7 +31,8 @@ public static class TrainingStepTimer
                 var labels = randint(0, network.Options.Classes, [batch, size, size], generator: generator, dtype: int64);
                 optimizer.zero_grad();
                 var loss = nn.functional.cross_entropy(network.call(images), labels);
-                loss.backward();
+                backwardKernels ??= BackwardKernelChoice.Check(loss, network);
+                backwardKernels.Backward(loss);
                 optimizer.step();
             }, warmups: 1, runs: steps);
         }

@@ -4,10 +4,8 @@ using System.Runtime.InteropServices;
 namespace CovidSeg.Runtime;
 
 /// <summary>
-/// Settings libtorch reads once (its OpenMP runtime when it loads, oneDNN at its first kernel), put into the process
-/// environment as soon as this assembly loads, before any tensor exists; then libtorch's NNPACK switch
-/// (<see cref="NnpackSwitch"/>). The oneDNN instruction-set cap (<see cref="OneDnnIsaCap"/>) is what makes training
-/// trustworthy on AVX-512 CPUs.
+/// Settings libtorch reads once, put into the process environment as soon as this assembly loads, before any tensor
+/// exists; then libtorch's NNPACK switch (<see cref="NnpackSwitch"/>).
 /// <para>
 /// OMP_WAIT_POLICY=PASSIVE: by default idle OpenMP threads spin. On a 2-core machine shared with any other busy process
 /// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a 16-filter U-Net
@@ -76,15 +74,15 @@ public static class NativeEnvironment
         if (Interlocked.Exchange(ref _applied, 1) == 1) return;
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            // The native environment, not .NET's copy: libgomp and oneDNN call getenv when libtorch first uses them.
+            // The native environment, not .NET's copy: libgomp calls getenv when libtorch loads it.
             if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not { Length: > 0 })
             {
                 SetEnv("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
                 Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");
             }
-            OneDnnIsaCap.Apply((name, value) => SetEnv(name, value, overwrite: 0));
         }
-        // Only now may libtorch load: everything it reads from the environment is in place.
+        // Only now may libtorch load: everything it reads from the environment is in place. NNPACK must be off
+        // before the first convolution.
         NnpackSwitch.TurnOff();
     }
 }

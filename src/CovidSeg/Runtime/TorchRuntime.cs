@@ -40,10 +40,10 @@ public static class TorchRuntime
             Threads: torch.get_num_threads(),
             Avx2: Avx2.IsSupported,
             Avx512: Avx512F.IsSupported,
-            Bf16: flags.Contains(" avx512_bf16", StringComparison.Ordinal) || flags.Contains(" amx_bf16", StringComparison.Ordinal),
+            Bf16: CpuHasBf16(flags),
             NativeLibraryPath: native,
             NativeFixApplied: native.Length > 0 && File.Exists(native + ".weakfix"),
-            OneDnnIsa: OneDnnIsaCap.Describe(),
+            OneDnnIsa: OneDnnIsa.Describe(CpuHasBf16(flags)),
             Nnpack: NnpackSwitch.Enabled switch
             {
                 false => "off (switched off by CovidSeg before the first convolution: no per-convolution warnings, the same kernels on every CPU)",
@@ -73,6 +73,9 @@ public static class TorchRuntime
         }
         return "";
     }
+
+    private static bool CpuHasBf16(string flags) =>
+        flags.Contains(" avx512_bf16 ", StringComparison.Ordinal) || flags.Contains(" amx_bf16 ", StringComparison.Ordinal);
 
     private static string CpuFlags() => " " + LinuxProcFiles.Field("/proc/cpuinfo", "flags") + " ";
 }

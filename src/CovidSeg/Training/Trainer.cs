@@ -78,6 +78,7 @@ public static class Trainer
                              (previous.Progress.StepsIntoEpoch > 0 ? $", step {previous.Progress.StepsIntoEpoch}" : ""));
         }
 
+        BackwardKernelChoice? backwardKernels = null; // checked on this session's first step
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = history.Count > 0 && manifest.BestEpoch is { } be ? history[^1].Epoch - be : 0;
@@ -121,7 +122,12 @@ public static class Trainer
                 // Checked before the step: a non-finite loss or gradient must never reach the weights or Adam's moments.
                 double v = value.item<float>();
                 if (!double.IsFinite(v)) throw Stopped(runDir, manifest, $"loss is {v} at epoch {epoch + 1}, step {step + 1}");
-                value.backward();
+                if (backwardKernels is null)
+                {
+                    backwardKernels = BackwardKernelChoice.Check(value, model);
+                    observer.Message($"backward passes: {backwardKernels.Reason}");
+                }
+                backwardKernels.Backward(value);
                 if (NonFiniteTensors.FirstInGradients(model) is { } badGradient)
                     throw Stopped(runDir, manifest, $"the gradient of {badGradient} is not finite at epoch {epoch + 1}, step {step + 1}");
                 optimizer.step();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CovidSeg.Models;
+using CovidSeg.Runtime;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -27,13 +28,15 @@ public class LearningTests(ITestOutputHelper output)
         var losses = new List<float>();
         var clock = Stopwatch.StartNew();
         net.train();
+        BackwardKernelChoice? kernels = null; // chosen on the first step, as the trainer does (width 8: see BackwardKernelChoice)
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
             var (images, labels) = data.Batch(4);
             optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(net.call(images), labels);
-            loss.backward();
+            kernels ??= BackwardKernelChoice.Check(loss, net);
+            kernels.Backward(loss);
             optimizer.step();
             losses.Add(loss.item<float>());
         }

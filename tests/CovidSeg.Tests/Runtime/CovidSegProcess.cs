@@ -11,8 +11,8 @@ internal static class CovidSegProcess
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (string arg in args) start.ArgumentList.Add(arg);
-        // The child must decide its own oneDNN cap: drop what this test process was given or set.
-        start.Environment.Remove(CovidSeg.Runtime.OneDnnIsaCap.Variable);
+        // The child decides its own memory policy: drop a switch this test process may have been given.
+        start.Environment.Remove(CovidSeg.Runtime.BackwardKernelChoice.Variable);
         start.Environment["COLUMNS"] = "250"; // one table row per line, so rows can be searched
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("covidseg did not start");

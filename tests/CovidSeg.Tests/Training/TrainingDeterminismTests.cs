@@ -1,4 +1,5 @@
 using CovidSeg.Models;
+using CovidSeg.Runtime;
 using CovidSeg.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +8,8 @@ namespace CovidSeg.Tests.Training;
 
 /// <summary>
 /// The same small training, run five times in one process, gives bit-identical losses and weights for each network,
-/// and never a non-finite number. On AVX-512 CPUs without the oneDNN cap this failed at random (NaN gradients).
+/// and never a non-finite number. With oneDNN's backward kernels forced (COVIDSEG_BACKWARD=onednn) this network
+/// width failed at random on AVX-512 CPUs (NaN gradients, losses that differ between runs).
 /// </summary>
 public sealed class TrainingDeterminismTests
 {
@@ -45,6 +47,7 @@ public sealed class TrainingDeterminismTests
         var labels = torch.where(smooth > 0.15, 1, torch.where(smooth < -0.15, 2, 0)).squeeze(1).to(ScalarType.Int64);
         model.train();
         var losses = new float[Steps];
+        BackwardKernelChoice? kernels = null; // chosen on the first step, as the trainer does
         for (int step = 0; step < Steps; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -52,7 +55,8 @@ public sealed class TrainingDeterminismTests
             var x = images.narrow(0, step * Batch, Batch);
             var y = labels.narrow(0, step * Batch, Batch);
             var value = loss.Compute(model.forward(x), y);
-            value.backward();
+            kernels ??= BackwardKernelChoice.Check(value, model);
+            kernels.Backward(value);
             optimizer.step();
             losses[step] = value.item<float>();
         }
