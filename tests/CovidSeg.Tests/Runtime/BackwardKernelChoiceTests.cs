@@ -48,11 +48,15 @@ public sealed class BackwardKernelChoiceTests
     [InlineData(12)]
     [InlineData(16)]
     [InlineData(24)]
-    public void ChosenKernelsGiveTheGradientsOfADoublePrecisionReference(int channels)
+    [InlineData(8, 8)]
+    [InlineData(16, 8)]
+    [InlineData(24, 8)]
+    [InlineData(64, 8)]
+    public void ChosenKernelsGiveTheGradientsOfADoublePrecisionReference(int channels, int groups = 1)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(channels);
-        using var conv = nn.Conv2d(channels, channels, 3, padding: 1);
+        using var conv = nn.Conv2d(channels, channels, 3, padding: 1, groups: groups);
         var input = torch.randn(2, channels, 37, 41);
         var outputGradient = torch.randn(2, channels, 37, 41);
 
@@ -61,7 +65,7 @@ public sealed class BackwardKernelChoiceTests
         var choice = BackwardKernelChoice.Check(loss, conv, inputNeedsGradient: true);
         choice.Backward(loss);
 
-        using var reference = nn.Conv2d(channels, channels, 3, padding: 1);
+        using var reference = nn.Conv2d(channels, channels, 3, padding: 1, groups: groups);
         reference.load_state_dict(conv.state_dict());
         reference.to(ScalarType.Float64);
         var x64 = input.to(ScalarType.Float64).requires_grad_(true);
@@ -109,10 +113,11 @@ public sealed class BackwardKernelChoiceTests
     [InlineData(16, 16, true, null)]
     [InlineData(1, 16, true, null)] // a first layer's input side is never computed for an image
     [InlineData(16, 24, false, "has 24 output channels")]
-    public void TheShapeRuleSendsNarrowConvolutionsToLibtorchsOwnKernels(int inputs, int outputs, bool oneDnn, string? why)
+    [InlineData(16, 16, true, null, 8)] // grouped: 2 channels per group, on kernels that were right for every shape tried
+    public void TheShapeRuleSendsNarrowConvolutionsToLibtorchsOwnKernels(int inputs, int outputs, bool oneDnn, string? why, int groups = 1)
     {
         using var scope = torch.NewDisposeScope();
-        using var conv = nn.Conv2d(inputs, outputs, 3, padding: 1);
+        using var conv = nn.Conv2d(inputs, outputs, 3, padding: 1, groups: groups);
         var loss = conv.forward(torch.randn(1, inputs, 32, 32)).sum();
         var choice = BackwardKernelChoice.Check(loss, conv);
         Assert.Equal(oneDnn, choice.UseOneDnn);
