@@ -11,8 +11,9 @@ namespace CovidSeg.Inference;
 /// <param name="LungMaskPath">A lung mask file (non-zero = lung, same size as each input) or a folder holding one per
 /// input named like it (NAME.png, NAME.nii.gz or NAME.nii); null = compute one (<see cref="LungMask"/>).</param>
 /// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
+/// <param name="MaxPixels">Largest PNG/JPEG accepted, checked from its header before decoding (<see cref="ImageFile.DefaultMaxPixels"/>).</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
-    string? LungMaskPath = null, int VolumeOverlaySlices = 3);
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels);
 
 /// <summary>
 /// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels) and NIfTI 2D/3D images
@@ -75,6 +76,11 @@ public sealed class Predictor
             {
                 outcome = new PredictionOutcome(input, null, e.Message, []);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug or an unexpected library failure on one input must not cost the others their results.
+                outcome = new PredictionOutcome(input, null, $"{input}: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}", []);
+            }
             outcomes.Add(outcome);
             done?.Invoke(outcome);
         }
@@ -93,7 +99,7 @@ public sealed class Predictor
     private PredictionOutcome PredictImage(string input)
     {
         var clock = new PredictionClock();
-        var image = ImageFile.ReadGrey(input);
+        var image = ImageFile.ReadGrey(input, Options.MaxPixels);
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.Segment(image);
         clock.Lap(PredictionClock.Step.Segmentation);
@@ -232,7 +238,7 @@ public sealed class Predictor
         }
         else
         {
-            var m = ImageFile.ReadLabels(path);
+            var m = ImageFile.ReadLabels(path, maxPixels: Options.MaxPixels);
             (mx, my, mz) = (m.Width, m.Height, 1);
             mask = m.Labels.Select(b => b != 0 ? (byte)1 : (byte)0).ToArray();
         }
