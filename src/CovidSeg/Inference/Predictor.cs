@@ -133,6 +133,13 @@ public sealed class Predictor
         var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
         string stem = NiftiFileName.Stem(input);
+        var notes = new List<string>();
+        long nonFinite = NonFiniteVoxels.ReplaceWithAir(volume.Data);
+        if (nonFinite == volume.VoxelCount)
+            throw new InvalidInputException(input, $"all {nonFinite} voxels are NaN or infinite: there is no image to segment");
+        if (nonFinite > 0) notes.Add(NonFiniteVoxels.Note(nonFinite, volume.VoxelCount));
+        if (volume.Header.SclSlope == 0)
+            notes.Add("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units");
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
         clock.Lap(PredictionClock.Step.Segmentation);
@@ -174,7 +181,6 @@ public sealed class Predictor
 
         clock.Lap(PredictionClock.Step.Overlays);
 
-        var notes = new List<string>();
         double[]? spacing = VoxelSize(volume, notes);
         var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, notes);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);

@@ -6,7 +6,8 @@ namespace CovidSeg.Imaging.Nifti;
 /// <summary>
 /// Reads single-file NIfTI-1 images (<c>.nii</c>, and <c>.nii.gz</c> by gzip signature), either byte order, 2D or 3D,
 /// per the NIfTI-1 spec (nifti1.h). Voxel values become floats with scl_slope/scl_inter applied when scl_slope is
-/// non-zero. Anything it cannot use raises <see cref="InvalidInputException"/> naming the file and the problem.
+/// non-zero (0 means "no scaling" in nifti1.h; a NaN or infinite scl_slope, or scl_inter with a non-zero slope, is
+/// refused rather than guessed at). NaN or infinite voxel values are kept as read (see <see cref="NonFiniteVoxels"/>). Anything it cannot use raises <see cref="InvalidInputException"/> naming the file and the problem.
 /// </summary>
 public static class NiftiReader
 {
@@ -112,10 +113,19 @@ public static class NiftiReader
         if (dataBytes > MaxDataBytes)
             throw new InvalidInputException(path, $"{nx}x{ny}x{nz} {NiftiDataTypes.NameOf(h.DataType)} voxels = {dataBytes} bytes of data, more than the {MaxDataBytes} bytes (4 GiB) this reader accepts");
 
+        if (!float.IsFinite(h.SclSlope))
+            throw new InvalidInputException(path, $"scl_slope is {Show(h.SclSlope)}; it must be a finite number (0 = no scaling)");
+        if (h.SclSlope != 0 && !float.IsFinite(h.SclInter))
+            throw new InvalidInputException(path, $"scl_inter is {Show(h.SclInter)} with scl_slope {Show(h.SclSlope)}; it must be a finite number");
+
         float off = h.VoxOffset;
         if (!float.IsFinite(off) || off < NiftiHeader.HeaderSize || off != MathF.Floor(off) || off > int.MaxValue)
             throw new InvalidInputException(path, $"vox_offset is {off}; it must be a whole number of bytes, at least {NiftiHeader.HeaderSize}");
     }
+
+    /// <summary>A float as the error message shows it, the same in every culture (NaN, +Inf, -Inf, or the number).</summary>
+    private static string Show(float v) =>
+        float.IsNaN(v) ? "NaN" : float.IsPositiveInfinity(v) ? "+Inf" : float.IsNegativeInfinity(v) ? "-Inf" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string DimText(NiftiHeader h) => "[" + string.Join(", ", h.Dim) + "]";
 
@@ -190,12 +200,11 @@ public static class NiftiReader
         }
     }
 
-    /// <summary>value = scl_slope * stored + scl_inter, when scl_slope is a non-zero finite number (nifti1.h).</summary>
+    /// <summary>value = scl_slope * stored + scl_inter, when scl_slope is non-zero (nifti1.h); both are finite (<see cref="Check"/>).</summary>
     private static void ApplyScaling(NiftiHeader h, float[] data)
     {
         float slope = h.SclSlope, inter = h.SclInter;
-        if (slope == 0 || !float.IsFinite(slope)) return;
-        if (!float.IsFinite(inter)) inter = 0;
+        if (slope == 0) return;
         if (slope == 1 && inter == 0) return;
         for (int i = 0; i < data.Length; i++) data[i] = (float)((double)slope * data[i] + inter);
     }
