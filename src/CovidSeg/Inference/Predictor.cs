@@ -39,7 +39,10 @@ public sealed class Predictor
     /// <summary>Time spent preparing, running the network and restoring labels, over every input so far.</summary>
     public InferenceClock SegmentationClock => _segmenter.Clock;
 
-    /// <summary>Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.</summary>
+    /// <summary>
+    /// Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.
+    /// A file named twice (directly or through its folder) is segmented once.
+    /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -54,18 +57,24 @@ public sealed class Predictor
             if (found.Count == 0) files.Add(path); // reported as a failure: nothing to segment there
             files.AddRange(found);
         }
-        return files;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return files.Where(f => seen.Add(Path.GetFullPath(f))).ToList();
     }
 
     public static bool IsSupportedName(string path) =>
         NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Segments every input, then writes summary.csv and report.html; never throws for a bad input.</summary>
+    /// <summary>
+    /// Segments every input, then writes summary.csv and report.html; never throws for a bad input. Inputs whose outputs
+    /// would share a name are refused before anything is written (<see cref="OutputNames.CheckUnique"/>).
+    /// </summary>
     public IReadOnlyList<PredictionOutcome> PredictAll(IEnumerable<string> inputs, Action<PredictionOutcome>? done = null)
     {
+        var files = ExpandInputs(inputs);
+        OutputNames.CheckUnique(files, Options.OutputDirectory, Options.WriteOverlays);
         Directory.CreateDirectory(Options.OutputDirectory);
         var outcomes = new List<PredictionOutcome>();
-        foreach (string input in ExpandInputs(inputs))
+        foreach (string input in files)
         {
             PredictionOutcome outcome;
             try
@@ -103,7 +112,7 @@ public sealed class Predictor
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.Segment(image);
         clock.Lap(PredictionClock.Step.Segmentation);
-        string stem = Path.GetFileNameWithoutExtension(input);
+        string stem = OutputNames.Stem(input);
         var outputs = new List<string> { stem + ".png" };
         ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
@@ -132,7 +141,7 @@ public sealed class Predictor
     {
         var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
-        string stem = NiftiFileName.Stem(input);
+        string stem = OutputNames.Stem(input);
         var notes = new List<string>();
         long nonFinite = NonFiniteVoxels.ReplaceWithAir(volume.Data);
         if (nonFinite == volume.VoxelCount)
@@ -230,7 +239,7 @@ public sealed class Predictor
         string path = given;
         if (Directory.Exists(given))
         {
-            string stem = NiftiFileName.IsNifti(input) ? NiftiFileName.Stem(input) : Path.GetFileNameWithoutExtension(input);
+            string stem = OutputNames.Stem(input);
             path = new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(given, stem + ext)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidInputException(given, $"no lung mask for {Path.GetFileName(input)} (expected {stem}.png, {stem}.nii.gz or {stem}.nii)");
         }

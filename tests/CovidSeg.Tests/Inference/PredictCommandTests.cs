@@ -2,6 +2,7 @@ using CovidSeg.Cli;
 using CovidSeg.Data.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
+using CovidSeg.Tests.Imaging;
 
 namespace CovidSeg.Tests.Inference;
 
@@ -68,6 +69,20 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
         Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", input, "--out", output, "--threads", "2", "--max-pixels", "2303"));
         Assert.EndsWith("image is 48x48 = 2304 pixels, more than the limit of 2303 (--max-pixels); not decoded\"", File.ReadAllLines(Path.Combine(output, PredictionReports.SummaryFile))[1]);
         Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", input, "--out", output, "--max-pixels", "0"));
+    }
+
+    [Fact]
+    public void TwoInputsWithTheSameStemAreRefusedBeforeAnythingIsWritten()
+    {
+        using var folder = new TempFolder();
+        string inputs = folder.File("in");
+        Directory.CreateDirectory(inputs);
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(Path.Combine(inputs, "3.png"), slice.Image);
+        ImageFileTests.WriteJpeg(Path.Combine(inputs, "3.jpg"), 48, 48, SkiaSharp.SKColorType.Gray8, GreyLevels.ToDisplay8(slice.Image));
+        string output = folder.File("out");
+        Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", inputs, "--out", output, "--threads", "2"));
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
