@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CovidSeg.Data;
 using CovidSeg.Evaluation;
+using CovidSeg.IO;
 using Spectre.Console;
 
 namespace CovidSeg.Cli.Commands;
@@ -20,9 +21,10 @@ public static class EvaluateCommand
         {
             var labelSet = DatasetOpener.LabelSetNamed(parse.GetValue(labels) ?? "semiseg");
             string predFolder = parse.GetValue(predicted)!.FullName;
-            var report = MaskFolderEvaluator.Evaluate(predFolder, parse.GetValue(truth)!.FullName, labelSet);
             string outDir = parse.GetValue(output)?.FullName ?? predFolder;
-            Directory.CreateDirectory(outDir);
+            OutputFolder.Check(outDir);
+            var report = MaskFolderEvaluator.Evaluate(predFolder, parse.GetValue(truth)!.FullName, labelSet);
+            OutputFolder.Create(outDir);
             report.SaveAll(outDir);
             AnsiConsole.Write(MetricsTable.Render(report));
             AnsiConsole.MarkupLine(Markup.Escape($"written: {Path.Combine(outDir, "metrics.json")}, metrics.csv, metrics.md"));

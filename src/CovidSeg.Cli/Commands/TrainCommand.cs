@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CovidSeg.Data;
+using CovidSeg.IO;
 using CovidSeg.Training;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ public static class TrainCommand
         var training = new TrainingCommandOptions();
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "run folder: weights, run.json, log.csv, learning-curve.png", Required = true };
         var augmentation = new Option<string>("--aug") { Description = "augmentation of the training slices: paper (x6: rotations 90/180/270, scales 0.5/1.5), online (random) or none", DefaultValueFactory = _ => "paper" };
-        var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds)", DefaultValueFactory = _ => 0.2 };
+        var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds); 0 = train on every slice, no validation, keep the last epoch", DefaultValueFactory = _ => 0.2 };
         var folds = new Option<int>("--folds") { Description = "split into K seeded folds and validate on --fold (0 = use --val-fraction)", DefaultValueFactory = _ => 0 };
         var fold = new Option<int>("--fold") { Description = "which fold (0-based) validates when --folds is given", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out where it stopped (its own options and split are used)" };
@@ -26,6 +27,7 @@ public static class TrainCommand
         foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
+            OutputFolder.Check(parse.GetValue(output)!.FullName);
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
@@ -42,7 +44,9 @@ public static class TrainCommand
             var result = Trainer.Run(request, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
             if (result.Interrupted) return CommandRunner.Failure;
             var m = result.Manifest;
-            AnsiConsole.MarkupLine(Markup.Escape($"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {runDir}"));
+            AnsiConsole.MarkupLine(Markup.Escape(m.Data.ValidationIds.Count == 0
+                ? $"done: {m.Progress.CompletedEpochs} epochs on every slice, no validation; the last epoch's weights are kept; run folder {runDir}"
+                : $"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {runDir}"));
             return CommandRunner.Success;
         });
         return command;
@@ -51,12 +55,18 @@ public static class TrainCommand
     internal static DataSplit ChooseSplit(ISegmentationDataset dataset, int folds, int fold, double valFraction, int seed)
     {
         var ids = dataset.AllIds();
-        if (folds > 0)
+        if (folds != 0)
         {
+            if (folds < 2) throw new CovidSegException($"--folds must be at least 2 (or 0 to split by --val-fraction), got {folds}");
+            if (folds > ids.Count) throw new CovidSegException($"--folds {folds} is more than the {ids.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             if (fold < 0 || fold >= folds) throw new CovidSegException($"--fold must be 0..{folds - 1}, got {fold}");
             return KFoldSplit.Create(ids, folds, seed).Fold(fold);
         }
-        if (valFraction < 0 || valFraction >= 1) throw new CovidSegException($"--val-fraction must be in [0, 1), got {valFraction}");
+        // Written so that NaN fails too.
+        if (!(valFraction >= 0 && valFraction < 1)) throw new CovidSegException($"--val-fraction must be in [0, 1), got {valFraction}");
+        if (valFraction == 0) return DataSplit.AllTraining(ids, seed);
+        if (ids.Count < 2)
+            throw new CovidSegException($"{dataset.Source} holds {ids.Count} labelled slice: a validation split needs at least 2; pass --val-fraction 0 to train on it without validation");
         return DataSplit.ByFraction(ids, valFraction, seed);
     }
 }

@@ -72,7 +72,7 @@ public sealed class Predictor
     {
         var files = ExpandInputs(inputs);
         OutputNames.CheckUnique(files, Options.OutputDirectory, Options.WriteOverlays);
-        Directory.CreateDirectory(Options.OutputDirectory);
+        OutputFolder.Create(Options.OutputDirectory);
         var outcomes = new List<PredictionOutcome>();
         foreach (string input in files)
         {

@@ -86,6 +86,17 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
     }
 
     [Fact]
+    public void AnOutBelowAFileIsOneLine()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("afile"), "x");
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(folder.File("a.png"), slice.Image);
+        Assert.Equal((CommandRunner.Failure, $"error: --out {folder.File("afile/p")} cannot be created: {folder.File("afile")} is a file, not a folder"),
+            CovidSeg.Tests.Cli.CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", folder.File("a.png"), "--out", folder.File("afile/p"), "--threads", "2"));
+    }
+
+    [Fact]
     public void AMissingModelFailsTheCommand()
     {
         using var folder = new TempFolder();
