@@ -52,7 +52,18 @@ public static class CvCommand
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(soFar, plan));
             }
-            var results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token, WriteTables);
+            // A rerun resumes: first remove the temporary files a killed run left behind.
+            AtomicFile.RemoveLeftovers(outDir);
+            IReadOnlyList<FoldResult> results;
+            try
+            {
+                results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token, WriteTables);
+            }
+            catch (OperationCanceledException e) when (ctrlC.Token.IsCancellationRequested)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ctrlC.ExitCode;
+            }
             WriteTables(results);
             AnsiConsole.WriteLine(markdown);
             AnsiConsole.MarkupLine(Markup.Escape($"tables: {Path.Combine(outDir, "results.md")}; every fold: {Path.Combine(outDir, "results.json")}"));

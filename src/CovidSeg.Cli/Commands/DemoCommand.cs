@@ -63,7 +63,7 @@ public static class DemoCommand
             AnsiConsole.MarkupLine(Markup.Escape($"training {model.Arch} (width {model.BaseWidth}) on {train.Length} slices for {training.Epochs} epochs; {heldOut.Length} held out"));
             using var ctrlC = new CtrlC();
             var result = Trainer.Run(request, new ConsoleTrainingObserver(data.Labels), ctrlC.Token);
-            if (result.Interrupted) return CommandRunner.Failure;
+            if (result.Interrupted) return ctrlC.ExitCode;
 
             string predDir = Path.Combine(outDir, "predictions");
             var report = SegmentHeldOut(data, heldOut, runDir, predDir);

@@ -27,29 +27,62 @@ public static class TrainCommand
         foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
-            OutputFolder.Check(parse.GetValue(output)!.FullName);
+            string runDir = parse.GetValue(output)!.FullName;
+            OutputFolder.Check(runDir);
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
+            if (parse.GetValue(resume)) return Resume(parse, runDir, data, model, training);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
             var modelOptions = model.Build(parse, dataset.Labels.Count);
-            string runDir = parse.GetValue(output)!.FullName;
             var split = ChooseSplit(dataset, parse.GetValue(folds), parse.GetValue(fold), parse.GetValue(valFraction), (int)trainingOptions.Seed);
-            bool resuming = parse.GetValue(resume);
-            if (!resuming) split.Save(Path.Combine(runDir, "split.json"));
+            if (File.Exists(Path.Combine(runDir, RunManifest.FileName)))
+                throw new CovidSegException($"{runDir} already holds a training run; pass --resume to continue it, or choose another output folder");
+            split.Save(Path.Combine(runDir, "split.json"));
             var (trainIdx, valIdx) = split.IndicesIn(dataset);
             var request = new TrainingRequest(dataset, trainIdx, valIdx, modelOptions, prep,
-                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir, resuming);
+                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir);
             AnsiConsole.MarkupLine(Markup.Escape($"training {modelOptions.Arch} on {dataset.Source}: {trainIdx.Length} training, {valIdx.Length} validation slices -> {runDir}"));
-            using var ctrlC = new CtrlC();
-            var result = Trainer.Run(request, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
-            if (result.Interrupted) return CommandRunner.Failure;
-            var m = result.Manifest;
-            AnsiConsole.MarkupLine(Markup.Escape(m.Data.ValidationIds.Count == 0
-                ? $"done: {m.Progress.CompletedEpochs} epochs on every slice, no validation; the last epoch's weights are kept; run folder {runDir}"
-                : $"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {runDir}"));
-            return CommandRunner.Success;
+            return Train(request, dataset.Labels);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="runDir"/> with its own options, split and data (the folder run.json
+    /// records, unless --data is given again). An option that would change the run (--epochs, --arch) is refused
+    /// rather than silently ignored.
+    /// </summary>
+    private static int Resume(ParseResult parse, string runDir, DataCommandOptions data, ModelCommandOptions model, TrainingCommandOptions training)
+    {
+        var run = RunManifest.Load(runDir);
+        RefuseChange(parse, training.Epochs, run.Training.Epochs, "start a new run to train for longer, or omit --epochs");
+        RefuseChange(parse, model.Arch, run.Model.Arch, "omit --arch");
+        AtomicFile.RemoveLeftovers(runDir);
+        var dataset = data.OpenForResume(parse, run);
+        var request = new TrainingRequest(dataset, [], [], run.Model, run.Preprocessing, run.Augmentation,
+            run.Training, runDir, ResumeRun: true);
+        AnsiConsole.MarkupLine(Markup.Escape($"resuming {run.Model.Arch} on {dataset.Source}: {run.Data.TrainIds.Count} training, {run.Data.ValidationIds.Count} validation slices -> {runDir}"));
+        return Train(request, dataset.Labels);
+    }
+
+    private static void RefuseChange<T>(ParseResult parse, Option<T> option, T recorded, string advice)
+    {
+        if (parse.GetResult(option) is not { Implicit: false }) return;
+        var given = parse.GetValue(option);
+        if (EqualityComparer<T>.Default.Equals(given, recorded)) return;
+        throw new CovidSegException($"{option.Name} {given}: the run was started with {option.Name} {recorded}, and --resume continues it with its own options; {advice}");
+    }
+
+    private static int Train(TrainingRequest request, LabelSet labels)
+    {
+        using var ctrlC = new CtrlC();
+        var result = Trainer.Run(request, new ConsoleTrainingObserver(labels), ctrlC.Token);
+        if (result.Interrupted) return ctrlC.ExitCode;
+        var m = result.Manifest;
+        AnsiConsole.MarkupLine(Markup.Escape(m.Data.ValidationIds.Count == 0
+            ? $"done: {m.Progress.CompletedEpochs} epochs on every slice, no validation; the last epoch's weights are kept; run folder {request.RunDirectory}"
+            : $"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {request.RunDirectory}"));
+        return CommandRunner.Success;
     }
 
     internal static DataSplit ChooseSplit(ISegmentationDataset dataset, int folds, int fold, double valFraction, int seed)
