@@ -16,6 +16,12 @@ public static class NiftiReader
     /// <summary>Largest stored voxel data accepted (4 GiB).</summary>
     public const long MaxDataBytes = 4L << 30;
 
+    /// <summary>
+    /// Deflate's largest expansion (258-byte matches coded in about 2 bits): a .nii.gz cannot hold more than this many
+    /// times its own size, so a small file whose header claims billions of voxels is refused before they are allocated.
+    /// </summary>
+    public const long MaxDeflateRatio = 1032;
+
     private const int ChunkBytes = 1 << 20;
 
     /// <summary>Reads header and voxels.</summary>
@@ -31,6 +37,9 @@ public static class NiftiReader
 
         if (stream is FileStream file && file.Length < voxOffset + dataBytes)
             throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {dataBytes} bytes after vox_offset {voxOffset} ({voxOffset + dataBytes} in all), the file has {file.Length}");
+        long fileBytes = new FileInfo(path).Length;
+        if (stream is not FileStream && voxOffset + dataBytes > MaxDeflateRatio * fileBytes)
+            throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {voxOffset + dataBytes} bytes, more than a {fileBytes}-byte gzip file can hold (deflate expands at most {MaxDeflateRatio}:1)");
 
         Skip(stream, voxOffset - NiftiHeader.HeaderSize, path);
         var data = new float[voxels];
