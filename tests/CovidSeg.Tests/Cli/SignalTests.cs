@@ -10,10 +10,13 @@ namespace CovidSeg.Tests.Cli;
 /// </summary>
 public class SignalTests
 {
-    [Theory]
-    [InlineData("TERM", CtrlC.TerminatedExitCode, "SIGTERM")]
-    [InlineData("INT", CtrlC.InterruptedExitCode, "Ctrl-C")]
-    public async Task ASignalSavesTheRunAndExitsWithItsCode(string signal, int exitCode, string name)
+    [Fact]
+    public Task SigtermSavesTheRunAndExitsWith143() => SignalSavesTheRunAndExitsWithItsCode("TERM", CtrlC.TerminatedExitCode, "SIGTERM");
+
+    [SigintFact]
+    public Task CtrlCSavesTheRunAndExitsWith130() => SignalSavesTheRunAndExitsWithItsCode("INT", CtrlC.InterruptedExitCode, "Ctrl-C");
+
+    private static async Task SignalSavesTheRunAndExitsWithItsCode(string signal, int exitCode, string name)
     {
         using var folder = new TempFolder();
         string run = folder.File("run");
