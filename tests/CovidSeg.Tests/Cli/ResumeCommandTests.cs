@@ -84,6 +84,17 @@ public sealed class ResumeCommandTests : IDisposable
     }
 
     [Fact]
+    public void StartingAgainWithoutResumeIsRefusedAndLeavesTheSplitAlone()
+    {
+        string split = Path.Combine(_run, "split.json");
+        string before = File.ReadAllText(split);
+        var (code, error) = CliRun.Invoke("train", "--data", _data, "--arch", "unet", "--width", "8", "--depth", "2", "--side", "32", "--epochs", "2",
+            "--aug", "none", "--threads", "2", "--seed", "99", "--out", _run);
+        Assert.Equal((CommandRunner.Failure, $"error: {_run} already holds a training run; pass --resume to continue it, or choose another output folder"), (code, error));
+        Assert.Equal(before, File.ReadAllText(split));
+    }
+
+    [Fact]
     public void TemporaryFilesOfAKilledWriterAreRemovedOnResume()
     {
         string log = Path.Combine(_run, ".log.csv.0123abcd.partial");
