@@ -24,6 +24,20 @@ public static class NonFiniteVoxels
         return count;
     }
 
+    /// <summary>
+    /// For training data: a CT volume with a NaN or infinite voxel is refused, naming the file and how many, because
+    /// there is no report in which a replacement could be stated and one NaN would poison the loss.
+    /// </summary>
+    public static NiftiVolume RequireFinite(NiftiVolume volume, string path)
+    {
+        long count = 0;
+        foreach (float v in volume.Data)
+            if (!float.IsFinite(v)) count++;
+        if (count > 0)
+            throw new InvalidInputException(path, $"{count} of {volume.VoxelCount} voxels are NaN or infinite; training needs finite CT values (predict reads them as air)");
+        return volume;
+    }
+
     /// <summary>The sentence the report carries for <paramref name="count"/> replaced voxels out of <paramref name="total"/>.</summary>
     public static string Note(long count, long total) =>
         $"{count} of {total} voxels were NaN or infinite and were read as air ({AirHounsfield} HU)";
