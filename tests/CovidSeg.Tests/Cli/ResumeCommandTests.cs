@@ -37,6 +37,16 @@ public sealed class ResumeCommandTests : IDisposable
     }
 
     [Fact]
+    public void ARunRecordedWithMoreThreadsThanThisMachineHasStillResumes()
+    {
+        string manifest = Path.Combine(_run, RunManifest.FileName);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["training"]!["threads"] = Environment.ProcessorCount + 62;
+        File.WriteAllText(manifest, json.ToJsonString());
+        Assert.Equal((CommandRunner.Success, ""), Resume(_run));
+    }
+
+    [Fact]
     public void OtherDataIsRefusedByItsFingerprint()
     {
         string other = _folder.File("other");
