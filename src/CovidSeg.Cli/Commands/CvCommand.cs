@@ -53,7 +53,7 @@ public static class CvCommand
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(soFar, plan));
             }
             // A rerun resumes: first remove the temporary files a killed run left behind.
-            AtomicFile.RemoveLeftovers(outDir);
+            AtomicFile.RemoveLeftovers(outDir, recursive: true);
             IReadOnlyList<FoldResult> results;
             try
             {

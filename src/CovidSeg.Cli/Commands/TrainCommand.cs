@@ -58,6 +58,7 @@ public static class TrainCommand
         RefuseChange(parse, training.Epochs, run.Training.Epochs, "start a new run to train for longer, or omit --epochs");
         RefuseChange(parse, model.Arch, run.Model.Arch, "omit --arch");
         AtomicFile.RemoveLeftovers(runDir);
+        AtomicFile.RemoveLeftovers(Path.Combine(runDir, "checkpoints"));
         var dataset = data.OpenForResume(parse, run);
         var request = new TrainingRequest(dataset, [], [], run.Model, run.Preprocessing, run.Augmentation,
             run.Training, runDir, ResumeRun: true);

@@ -53,14 +53,15 @@ public static class AtomicFile
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
     /// <summary>
-    /// Deletes the temporary files a killed writer left in <paramref name="folder"/> and its subfolders (hidden
-    /// <c>.NAME.XXXXXXXX.partial</c> files, never anything else); returns how many. Called when a run starts again.
+    /// Deletes the temporary files a killed writer left in <paramref name="folder"/> (and, if asked, its subfolders):
+    /// hidden <c>.NAME.XXXXXXXX.partial</c> files, never anything else; returns how many. Called when a command
+    /// writes into a folder again.
     /// </summary>
-    public static int RemoveLeftovers(string folder)
+    public static int RemoveLeftovers(string folder, bool recursive = false)
     {
         if (!Directory.Exists(folder)) return 0;
         int removed = 0;
-        foreach (string file in Directory.EnumerateFiles(folder, ".*.partial", SearchOption.AllDirectories))
+        foreach (string file in Directory.EnumerateFiles(folder, ".*.partial", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly))
         {
             if (!IsTemporaryName(Path.GetFileName(file))) continue;
             File.Delete(file);

@@ -73,6 +73,7 @@ public sealed class Predictor
         var files = ExpandInputs(inputs);
         OutputNames.CheckUnique(files, Options.OutputDirectory, Options.WriteOverlays);
         OutputFolder.Create(Options.OutputDirectory);
+        AtomicFile.RemoveLeftovers(Options.OutputDirectory); // of an earlier predict that was killed
         var outcomes = new List<PredictionOutcome>();
         foreach (string input in files)
         {

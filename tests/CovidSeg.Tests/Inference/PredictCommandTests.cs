@@ -31,6 +31,11 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
         foreach (var f in new[] { "a.png", "a_overlay.png", "a.json", "a.md", PredictionReports.SummaryFile, PredictionReports.HtmlFile })
             Assert.True(File.Exists(Path.Combine(output, f)), f);
         Assert.Empty(Directory.GetFiles(output, "*.partial"));
+        // A second run into the same folder removes what a killed writer left there.
+        string left = Path.Combine(output, ".summary.csv.0123abcd.partial");
+        File.WriteAllText(left, "x");
+        Run("predict", "--model", run.RunDirectory, "--input", inputs, "--out", output, "--threads", "2");
+        Assert.False(File.Exists(left));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, PredictionReports.SummaryFile)).Length);
     }
 
