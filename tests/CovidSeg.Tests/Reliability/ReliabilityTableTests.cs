@@ -114,6 +114,19 @@ public sealed class ReliabilityTableTests(ITestOutputHelper output) : IDisposabl
         return path;
     }
 
+    /// <summary>An nnU-Net-style data folder with one phantom CT volume (3 slices) holding a 10 x 10 NaN patch.</summary>
+    private string NaNTrainingData()
+    {
+        var phantom = ChestPhantom.GenerateVolume(32, 32, 3, seed: 9);
+        float[] data = (float[])phantom.Hounsfield.Clone();
+        for (int y = 10; y < 20; y++) for (int x = 5; x < 15; x++) data[y * 32 + x] = float.NaN;
+        string root = T("nan-data");
+        foreach (string folder in new[] { "imagesTr", "labelsTr" }) Directory.CreateDirectory(Path.Combine(root, folder));
+        NiftiWriter.Write(Path.Combine(root, "imagesTr", "case_0000.nii.gz"), new NiftiVolume(NiftiHeader.Create(32, 32, 3), data), NiftiDataType.Float32);
+        NiftiWriter.Write(Path.Combine(root, "labelsTr", "case.nii.gz"), new NiftiVolume(NiftiHeader.Create(32, 32, 3), Array.ConvertAll(phantom.Labels, l => (float)l)), NiftiDataType.UInt8);
+        return root;
+    }
+
     private string Folder(string name, params (string File, byte[] Bytes)[] files)
     {
         string folder = T(name);
@@ -169,6 +182,9 @@ public sealed class ReliabilityTableTests(ITestOutputHelper output) : IDisposabl
             () => { var r = Predict(T("p4c"), "--input", Volume("slope-zero", _ => { }, slope: 0)); return (r.Code, Notes(Path.Combine(T("p4c"), "slope-zero.json")), r.Command); }),
         new("4", "scl_slope = NaN", CommandRunner.Failure, "p4d",
             () => Predict(T("p4d"), "--input", Volume("slope-nan", _ => { }, slope: float.NaN))),
+        new("4", "train on imagesTr/ + labelsTr/ whose CT volume holds NaN voxels", CommandRunner.Failure, "t4",
+            () => Cli("train", "--data", NaNTrainingData(), "--labels", "medseg", "--arch", "unet", "--width", "8", "--depth", "2", "--side", "32", "--epochs", "1",
+                "--aug", "none", "--threads", "2", "--val-fraction", "0", "--out", T("t4"))),
         new("5", "train --out below a regular file", CommandRunner.Failure, "afile",
             () => Cli("train", "--data", T("data"), "--out", T("afile/run"))),
         new("5", "train --out that is a file", CommandRunner.Failure, "afile",
