@@ -62,9 +62,13 @@ public static class TrainCommand
         var dataset = data.OpenForResume(parse, run);
         var request = new TrainingRequest(dataset, [], [], run.Model, run.Preprocessing, run.Augmentation,
             run.Training, runDir, ResumeRun: true);
-        AnsiConsole.MarkupLine(Markup.Escape($"resuming {run.Model.Arch} on {dataset.Source}: {run.Data.TrainIds.Count} training, {run.Data.ValidationIds.Count} validation slices -> {runDir}"));
+        AnsiConsole.MarkupLine(Markup.Escape(ResumeBanner(run, dataset.Source, runDir)));
         return Train(request, dataset.Labels);
     }
+
+    /// <summary>The first line of a resumed run: the run's own network and split, not the command line's defaults.</summary>
+    public static string ResumeBanner(RunManifest run, string source, string runDir) =>
+        $"resuming {run.Model.Arch} on {source}: {run.Data.TrainIds.Count} training, {run.Data.ValidationIds.Count} validation slices -> {runDir}";
 
     private static void RefuseChange<T>(ParseResult parse, Option<T> option, T recorded, string advice)
     {

@@ -47,6 +47,14 @@ public sealed class ResumeCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheBannerNamesTheRunsOwnNetworkAndSplit()
+    {
+        // The run is a unet; the command line's default --arch is res-attention-unet.
+        Assert.Equal($"resuming unet on {_data}: 4 training, 1 validation slices -> {_run}",
+            CovidSeg.Cli.Commands.TrainCommand.ResumeBanner(RunManifest.Load(_run), _data, _run));
+    }
+
+    [Fact]
     public void OtherDataIsRefusedByItsFingerprint()
     {
         string other = _folder.File("other");
