@@ -32,7 +32,7 @@ public static class MaskFolderEvaluator
         var failed = FailedStems(predictedFolder).Where(truth.ContainsKey).Where(s => !predicted.ContainsKey(s)).ToList();
         if (failed.Count > 0)
             throw new InvalidInputException(predictedFolder,
-                $"predict failed on {failed.Count} input(s) with ground truth (e.g. {string.Join(", ", failed.Take(5))}; see {PredictionSummaryFile}); leaving them out would raise the score");
+                $"predict failed on {failed.Count} input(s) with ground truth (e.g. {string.Join(", ", failed.Take(5))}; see {Inference.PredictionReports.SummaryFile}); leaving them out would raise the score");
 
         var metrics = new MetricsAccumulator(labels);
         // Every prediction is scored; ground-truth masks without a prediction (another fold, say) are not.
@@ -47,13 +47,10 @@ public static class MaskFolderEvaluator
         return metrics.ToReport();
     }
 
-    /// <summary>The summary <c>covidseg predict</c> writes beside its masks (<see cref="Inference.PredictionReports.SummaryFile"/>).</summary>
-    private const string PredictionSummaryFile = "summary.csv";
-
-    /// <summary>Stems of the inputs that predict's summary.csv in <paramref name="folder"/> marks as failed; none without one.</summary>
+    /// <summary>Stems of the inputs that the summary.csv <c>covidseg predict</c> wrote in <paramref name="folder"/> marks as failed; none without one.</summary>
     private static IEnumerable<string> FailedStems(string folder)
     {
-        string summary = Path.Combine(folder, PredictionSummaryFile);
+        string summary = Path.Combine(folder, Inference.PredictionReports.SummaryFile);
         if (!File.Exists(summary)) return [];
         var stems = new List<string>();
         foreach (string line in File.ReadLines(summary).Skip(1))
