@@ -10,8 +10,10 @@ public static class CommandRunner
     /// <summary>Some inputs of a batch failed, the rest were processed.</summary>
     public const int PartialFailure = 2;
 
-    public static int Invoke(RootCommand root, string[] args)
+    /// <summary>Runs <paramref name="args"/>; the one-line error goes to <paramref name="error"/> (default: stderr).</summary>
+    public static int Invoke(RootCommand root, string[] args, TextWriter? error = null)
     {
+        error ??= Console.Error;
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
@@ -19,18 +21,24 @@ public static class CommandRunner
         }
         catch (CovidSegException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {e.Message}");
             return Failure;
         }
         catch (OperationCanceledException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file system refused (disk full, permissions, a file where a folder should be): its message names the path.
+            error.WriteLine($"error: {e.Message}");
             return Failure;
         }
         catch (System.Runtime.InteropServices.ExternalException e)
         {
             // libtorch reports its own failures this way; its C++ backtrace helps nobody at the command line.
-            Console.Error.WriteLine($"error: libtorch failed: {e.Message.Split('\n')[0].Trim()}. Training commands resume from their last checkpoint when run again (train: add --resume).");
+            error.WriteLine($"error: libtorch failed: {e.Message.Split('\n')[0].Trim()}. Training commands resume from their last checkpoint when run again (train: add --resume).");
             return Failure;
         }
     }

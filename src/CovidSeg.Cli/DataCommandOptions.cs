@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CovidSeg.Data;
 using CovidSeg.Data.Phantom;
+using CovidSeg.Training;
 
 namespace CovidSeg.Cli;
 
@@ -21,6 +22,25 @@ public sealed class DataCommandOptions
         command.Options.Add(Phantom);
     }
 
+    /// <summary>
+    /// The data of a run being resumed: --data or --phantom when given again (the trainer then checks its fingerprint
+    /// against the run's), else the folder run.json records.
+    /// </summary>
+    public ISegmentationDataset OpenForResume(ParseResult parse, RunManifest run)
+    {
+        if (parse.GetValue(Data) is not null || parse.GetValue(Phantom) > 0)
+            return Open(parse, run.Preprocessing.Side, unchecked((int)run.Training.Seed));
+        string source = run.Data.Source;
+        if (source.StartsWith("phantom(", StringComparison.Ordinal))
+            throw new CovidSegException($"this run trained on {source}; pass --phantom with the same count to resume it");
+        // A MedSeg run records its image file; the data set is the folder holding it.
+        string folder = File.Exists(source) ? Path.GetDirectoryName(source)! : source;
+        if (!Directory.Exists(folder))
+            throw new CovidSegException($"the run's data folder {folder} no longer exists; pass --data with where it is now (it must be the same data)");
+        string? labels = parse.GetValue(Labels);
+        return DatasetOpener.Open(folder, ParseLayout(parse), labels is null ? run.Labels : DatasetOpener.LabelSetNamed(labels));
+    }
+
     public ISegmentationDataset Open(ParseResult parse, int side, int seed)
     {
         var folder = parse.GetValue(Data);
@@ -28,15 +48,16 @@ public sealed class DataCommandOptions
         if (folder is not null && phantom > 0) throw new CovidSegException("give either --data or --phantom, not both");
         if (phantom > 0) return new PhantomDataset(phantom, seed, new PhantomOptions { Size = side });
         if (folder is null) throw new CovidSegException("no data: pass --data DIR (or --phantom N for synthetic slices)");
-        var layout = (parse.GetValue(Layout) ?? "auto").ToLowerInvariant() switch
-        {
-            "auto" => DatasetLayout.Auto,
-            "folder" => DatasetLayout.Folder,
-            "medseg" => DatasetLayout.MedSeg,
-            "nifti" => DatasetLayout.Nifti,
-            var other => throw new CovidSegException($"unknown layout '{other}': use auto, folder, medseg or nifti"),
-        };
         string? labels = parse.GetValue(Labels);
-        return DatasetOpener.Open(folder.FullName, layout, labels is null ? null : DatasetOpener.LabelSetNamed(labels));
+        return DatasetOpener.Open(folder.FullName, ParseLayout(parse), labels is null ? null : DatasetOpener.LabelSetNamed(labels));
     }
+
+    private DatasetLayout ParseLayout(ParseResult parse) => (parse.GetValue(Layout) ?? "auto").ToLowerInvariant() switch
+    {
+        "auto" => DatasetLayout.Auto,
+        "folder" => DatasetLayout.Folder,
+        "medseg" => DatasetLayout.MedSeg,
+        "nifti" => DatasetLayout.Nifti,
+        var other => throw new CovidSegException($"unknown layout '{other}': use auto, folder, medseg or nifti"),
+    };
 }

@@ -43,6 +43,8 @@ public sealed class TrainingCommandOptions
             Threads = parse.GetValue(Threads),
         };
         options.Validate();
+        // Checked here as well as when libtorch is configured, so a bad value fails before the data is read.
+        CovidSeg.Runtime.TorchRuntime.CheckThreads(options.Threads);
         return options;
     }
 

@@ -26,6 +26,7 @@ public static class CvCommand
         foreach (var o in new Option[] { output, folds, archs, augs }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
+            OutputFolder.Check(parse.GetValue(output)!.FullName);
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
@@ -37,6 +38,8 @@ public static class CvCommand
                 model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? ModelFactory.UNetName),
                 prep,
                 trainingOptions);
+            if (plan.Folds > dataset.Count)
+                throw new CovidSegException($"--folds {plan.Folds} is more than the {dataset.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             string outDir = parse.GetValue(output)!.FullName;
             AnsiConsole.MarkupLine(Markup.Escape($"cross-validating {string.Join(", ", plan.Archs)} x {string.Join(", ", plan.Augmentations)} on {dataset.Source} ({dataset.Count} slices, {plan.Folds} folds) -> {outDir}"));
             var clock = Stopwatch.StartNew();
@@ -49,7 +52,18 @@ public static class CvCommand
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(soFar, plan));
             }
-            var results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token, WriteTables);
+            // A rerun resumes: first remove the temporary files a killed run left behind.
+            AtomicFile.RemoveLeftovers(outDir, recursive: true);
+            IReadOnlyList<FoldResult> results;
+            try
+            {
+                results = CrossValidation.Run(dataset, plan, outDir, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token, WriteTables);
+            }
+            catch (OperationCanceledException e) when (ctrlC.Token.IsCancellationRequested)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ctrlC.ExitCode;
+            }
             WriteTables(results);
             AnsiConsole.WriteLine(markdown);
             AnsiConsole.MarkupLine(Markup.Escape($"tables: {Path.Combine(outDir, "results.md")}; every fold: {Path.Combine(outDir, "results.json")}"));

@@ -6,6 +6,7 @@ using CovidSeg.Data.Phantom;
 using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
+using CovidSeg.IO;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using Spectre.Console;
@@ -34,6 +35,7 @@ public static class DemoCommand
         {
             var clock = Stopwatch.StartNew();
             string outDir = parse.GetValue(output)!.FullName;
+            OutputFolder.Check(outDir);
             int s = parse.GetValue(seed), size = parse.GetValue(side);
             if (Directory.Exists(Path.Combine(outDir, "run")))
                 throw new CovidSegException($"{outDir} already holds a demo; remove it or pass another --out");
@@ -61,7 +63,7 @@ public static class DemoCommand
             AnsiConsole.MarkupLine(Markup.Escape($"training {model.Arch} (width {model.BaseWidth}) on {train.Length} slices for {training.Epochs} epochs; {heldOut.Length} held out"));
             using var ctrlC = new CtrlC();
             var result = Trainer.Run(request, new ConsoleTrainingObserver(data.Labels), ctrlC.Token);
-            if (result.Interrupted) return CommandRunner.Failure;
+            if (result.Interrupted) return ctrlC.ExitCode;
 
             string predDir = Path.Combine(outDir, "predictions");
             var report = SegmentHeldOut(data, heldOut, runDir, predDir);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CovidSeg.Data;
+using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.Runtime;
 using Spectre.Console;
@@ -22,16 +23,20 @@ public static class PredictCommand
         var batch = new Option<int>("--batch") { Description = "slices per forward pass for volumes", DefaultValueFactory = _ => Segmenter.DefaultBatchSize };
         var lungMask = new Option<string?>("--lung-mask") { Description = "lung mask file (non-zero = lung) or folder of NAME.png / NAME.nii.gz; default: computed" };
         var labels = new Option<string?>("--labels") { Description = "require the model(s) to label this set: semiseg or medseg" };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "largest PNG/JPEG accepted, in pixels, checked before decoding", DefaultValueFactory = _ => ImageFile.DefaultMaxPixels };
         var threads = CommonOptions.Threads();
         var command = new Command("predict", "Segment slices or CT volumes with trained model(s) and quantify infection as a share of the lung.");
-        foreach (var o in new Option[] { models, inputs, output, overlay, tta, batch, lungMask, labels, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { models, inputs, output, overlay, tta, batch, lungMask, labels, maxPixels, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
+            long pixelLimit = parse.GetValue(maxPixels);
+            if (pixelLimit < 1 || pixelLimit > ImageFile.MaxPixelsCeiling)
+                throw new CovidSegException($"--max-pixels must be 1..{ImageFile.MaxPixelsCeiling}, got {pixelLimit}");
             TorchRuntime.Configure(parse.GetValue(threads));
             string? labelName = parse.GetValue(labels);
             var expected = labelName is null ? null : DatasetOpener.LabelSetNamed(labelName);
             using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], parse.GetValue(tta), expected);
-            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask));
+            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit);
             if (options.BatchSize < 1) throw new CovidSegException($"--batch must be at least 1, got {options.BatchSize}");
             var predictor = new Predictor(ensemble, options);
             var outcomes = predictor.PredictAll(parse.GetValue(inputs) ?? [], o =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CovidSeg.Data;
+using CovidSeg.IO;
 using CovidSeg.Training;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ public static class TrainCommand
         var training = new TrainingCommandOptions();
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "run folder: weights, run.json, log.csv, learning-curve.png", Required = true };
         var augmentation = new Option<string>("--aug") { Description = "augmentation of the training slices: paper (x6: rotations 90/180/270, scales 0.5/1.5), online (random) or none", DefaultValueFactory = _ => "paper" };
-        var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds)", DefaultValueFactory = _ => 0.2 };
+        var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds); 0 = train on every slice, no validation, keep the last epoch", DefaultValueFactory = _ => 0.2 };
         var folds = new Option<int>("--folds") { Description = "split into K seeded folds and validate on --fold (0 = use --val-fraction)", DefaultValueFactory = _ => 0 };
         var fold = new Option<int>("--fold") { Description = "which fold (0-based) validates when --folds is given", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out where it stopped (its own options and split are used)" };
@@ -26,37 +27,84 @@ public static class TrainCommand
         foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
+            string runDir = parse.GetValue(output)!.FullName;
+            OutputFolder.Check(runDir);
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
+            if (parse.GetValue(resume)) return Resume(parse, runDir, data, model, training);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
             var modelOptions = model.Build(parse, dataset.Labels.Count);
-            string runDir = parse.GetValue(output)!.FullName;
             var split = ChooseSplit(dataset, parse.GetValue(folds), parse.GetValue(fold), parse.GetValue(valFraction), (int)trainingOptions.Seed);
-            bool resuming = parse.GetValue(resume);
-            if (!resuming) split.Save(Path.Combine(runDir, "split.json"));
+            if (File.Exists(Path.Combine(runDir, RunManifest.FileName)))
+                throw new CovidSegException($"{runDir} already holds a training run; pass --resume to continue it, or choose another output folder");
+            split.Save(Path.Combine(runDir, "split.json"));
             var (trainIdx, valIdx) = split.IndicesIn(dataset);
             var request = new TrainingRequest(dataset, trainIdx, valIdx, modelOptions, prep,
-                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir, resuming);
+                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir);
             AnsiConsole.MarkupLine(Markup.Escape($"training {modelOptions.Arch} on {dataset.Source}: {trainIdx.Length} training, {valIdx.Length} validation slices -> {runDir}"));
-            using var ctrlC = new CtrlC();
-            var result = Trainer.Run(request, new ConsoleTrainingObserver(dataset.Labels), ctrlC.Token);
-            if (result.Interrupted) return CommandRunner.Failure;
-            var m = result.Manifest;
-            AnsiConsole.MarkupLine(Markup.Escape($"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {runDir}"));
-            return CommandRunner.Success;
+            return Train(request, dataset.Labels);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="runDir"/> with its own options, split and data (the folder run.json
+    /// records, unless --data is given again). An option that would change the run (--epochs, --arch) is refused
+    /// rather than silently ignored.
+    /// </summary>
+    private static int Resume(ParseResult parse, string runDir, DataCommandOptions data, ModelCommandOptions model, TrainingCommandOptions training)
+    {
+        var run = RunManifest.Load(runDir);
+        RefuseChange(parse, training.Epochs, run.Training.Epochs, "start a new run to train for longer, or omit --epochs");
+        RefuseChange(parse, model.Arch, run.Model.Arch, "omit --arch");
+        AtomicFile.RemoveLeftovers(runDir);
+        AtomicFile.RemoveLeftovers(Path.Combine(runDir, "checkpoints"));
+        var dataset = data.OpenForResume(parse, run);
+        var request = new TrainingRequest(dataset, [], [], run.Model, run.Preprocessing, run.Augmentation,
+            run.Training, runDir, ResumeRun: true);
+        AnsiConsole.MarkupLine(Markup.Escape(ResumeBanner(run, dataset.Source, runDir)));
+        return Train(request, dataset.Labels);
+    }
+
+    /// <summary>The first line of a resumed run: the run's own network and split, not the command line's defaults.</summary>
+    public static string ResumeBanner(RunManifest run, string source, string runDir) =>
+        $"resuming {run.Model.Arch} on {source}: {run.Data.TrainIds.Count} training, {run.Data.ValidationIds.Count} validation slices -> {runDir}";
+
+    private static void RefuseChange<T>(ParseResult parse, Option<T> option, T recorded, string advice)
+    {
+        if (parse.GetResult(option) is not { Implicit: false }) return;
+        var given = parse.GetValue(option);
+        if (EqualityComparer<T>.Default.Equals(given, recorded)) return;
+        throw new CovidSegException($"{option.Name} {given}: the run was started with {option.Name} {recorded}, and --resume continues it with its own options; {advice}");
+    }
+
+    private static int Train(TrainingRequest request, LabelSet labels)
+    {
+        using var ctrlC = new CtrlC();
+        var result = Trainer.Run(request, new ConsoleTrainingObserver(labels), ctrlC.Token);
+        if (result.Interrupted) return ctrlC.ExitCode;
+        var m = result.Manifest;
+        AnsiConsole.MarkupLine(Markup.Escape(m.Data.ValidationIds.Count == 0
+            ? $"done: {m.Progress.CompletedEpochs} epochs on every slice, no validation; the last epoch's weights are kept; run folder {request.RunDirectory}"
+            : $"done: {m.Progress.CompletedEpochs} epochs; best validation lesion Dice (pooled pixels) {m.BestLesionDice:F3} at epoch {m.BestEpoch}; run folder {request.RunDirectory}"));
+        return CommandRunner.Success;
     }
 
     internal static DataSplit ChooseSplit(ISegmentationDataset dataset, int folds, int fold, double valFraction, int seed)
     {
         var ids = dataset.AllIds();
-        if (folds > 0)
+        if (folds != 0)
         {
+            if (folds < 2) throw new CovidSegException($"--folds must be at least 2 (or 0 to split by --val-fraction), got {folds}");
+            if (folds > ids.Count) throw new CovidSegException($"--folds {folds} is more than the {ids.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             if (fold < 0 || fold >= folds) throw new CovidSegException($"--fold must be 0..{folds - 1}, got {fold}");
             return KFoldSplit.Create(ids, folds, seed).Fold(fold);
         }
-        if (valFraction < 0 || valFraction >= 1) throw new CovidSegException($"--val-fraction must be in [0, 1), got {valFraction}");
+        // Written so that NaN fails too.
+        if (!(valFraction >= 0 && valFraction < 1)) throw new CovidSegException($"--val-fraction must be in [0, 1), got {valFraction}");
+        if (valFraction == 0) return DataSplit.AllTraining(ids, seed);
+        if (ids.Count < 2)
+            throw new CovidSegException($"{dataset.Source} holds {ids.Count} labelled slice: a validation split needs at least 2; pass --val-fraction 0 to train on it without validation");
         return DataSplit.ByFraction(ids, valFraction, seed);
     }
 }

@@ -20,6 +20,18 @@ public sealed record DataSplit(int Seed, IReadOnlyList<string> TrainIds, IReadOn
         return new DataSplit(seed, shuffled[validation..], shuffled[..validation]);
     }
 
+    /// <summary>
+    /// Every id trains and none validates (nnU-Net's "all" fold): for a final model on every labelled slice. Without
+    /// validation the trainer keeps the last epoch.
+    /// </summary>
+    public static DataSplit AllTraining(IEnumerable<string> ids, int seed)
+    {
+        // ShuffledIds refuses duplicate ids; the order of the training ids does not matter, so keep it natural.
+        var sorted = SplitFiles.ShuffledIds(ids, seed, "training on all samples").Order(NaturalStringComparer.Instance).ToArray();
+        if (sorted.Length == 0) throw new ArgumentException("no samples to train on");
+        return new DataSplit(seed, sorted, []);
+    }
+
     /// <summary>Dataset indices of the training and validation ids; throws when an id is not in the data set.</summary>
     public (int[] Train, int[] Validation) IndicesIn(ISegmentationDataset dataset)
     {

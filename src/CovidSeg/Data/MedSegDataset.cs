@@ -36,7 +36,7 @@ public sealed class MedSegDataset : ISegmentationDataset
         NiftiSlices.CheckSameSize(ImageHeader, imagePath, maskHeader, maskPath);
         (Width, Height, Count) = NiftiVolume.SpatialSize(ImageHeader);
         _stem = NiftiFileName.Stem(imagePath);
-        _image = new Lazy<NiftiVolume>(() => NiftiReader.Read(imagePath));
+        _image = new Lazy<NiftiVolume>(() => NonFiniteVoxels.RequireFinite(NiftiReader.Read(imagePath), imagePath));
         _labels = new Lazy<byte[]>(() => NiftiSlices.CheckedLabels(NiftiReader.Read(maskPath), LabelSet.MedSeg, maskPath));
     }
 

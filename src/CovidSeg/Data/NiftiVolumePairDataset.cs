@@ -134,7 +134,7 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
         {
             if (_cached is { } hit && hit.Case == c) return (hit.Image, hit.Labels);
             var entry = Cases[c];
-            var image = NiftiReader.Read(entry.ImagePath);
+            var image = NonFiniteVoxels.RequireFinite(NiftiReader.Read(entry.ImagePath), entry.ImagePath);
             var labels = NiftiSlices.CheckedLabels(NiftiReader.Read(entry.MaskPath), Labels, entry.MaskPath);
             _cached = (c, image, labels);
             return (image, labels);

@@ -52,6 +52,33 @@ public static class AtomicFile
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
+    /// <summary>
+    /// Deletes the temporary files a killed writer left in <paramref name="folder"/> (and, if asked, its subfolders):
+    /// hidden <c>.NAME.XXXXXXXX.partial</c> files, never anything else; returns how many. Called when a command
+    /// writes into a folder again.
+    /// </summary>
+    public static int RemoveLeftovers(string folder, bool recursive = false)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, ".*.partial", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly))
+        {
+            if (!IsTemporaryName(Path.GetFileName(file))) continue;
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>True for names <see cref="TemporaryNameFor"/> makes: "." + name + "." + 8 hex digits + ".partial".</summary>
+    internal static bool IsTemporaryName(string name)
+    {
+        const string suffix = ".partial";
+        if (!name.StartsWith('.') || !name.EndsWith(suffix, StringComparison.Ordinal) || name.Length < 1 + 1 + 9 + suffix.Length) return false;
+        string tag = name[..^suffix.Length][^9..];
+        return tag[0] == '.' && tag[1..].All(Uri.IsHexDigit);
+    }
+
     /// <summary>A name in the same folder (so the rename stays atomic) that no other writer picks.</summary>
     private static string TemporaryNameFor(string full) =>
         Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");

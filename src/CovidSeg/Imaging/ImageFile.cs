@@ -17,19 +17,30 @@ public static class ImageFile
     public const double LumaRed = 0.299, LumaGreen = 0.587, LumaBlue = 0.114;
 
     /// <summary>
+    /// Default largest image accepted, in pixels (100 megapixels, 10000 x 10000). A PNG or JPEG states its size in
+    /// its header, and a few hundred bytes can claim 20000 x 20000 pixels that decode to gigabytes, so the size is
+    /// checked against this before any pixel is decoded.
+    /// </summary>
+    public const long DefaultMaxPixels = 100_000_000;
+
+    /// <summary>The most any limit can allow: Skia sizes a decode buffer (4 bytes per RGBA pixel) with a 32-bit int.</summary>
+    public const long MaxPixelsCeiling = int.MaxValue / 4;
+
+    /// <summary>
     /// Reads a PNG or JPEG as grey levels. 16-bit PNGs keep all 16 bits (<see cref="IntensityScale.Display16Bit"/>);
     /// everything else is <see cref="IntensityScale.Display8Bit"/>. Alpha is ignored. RGB pixels become
     /// 0.299 R + 0.587 G + 0.114 B, kept as a fraction (not rounded). SkiaSharp 3.119 has no 16-bit decode target
     /// for PNG (Rgba16161616 reports InvalidConversion; RgbaF16 keeps only 11 bits; 16-bit grey comes out as 8 bits),
     /// so 16-bit PNGs go through <see cref="PngSampleCodec"/>, which does not support interlaced files.
     /// </summary>
-    public static GreyImage ReadGrey(string path)
+    public static GreyImage ReadGrey(string path, long maxPixels = DefaultMaxPixels)
     {
         byte[] bytes = ReadAllBytes(path);
         if (PngStructure.HasSignature(bytes))
         {
             var png = PngStructure.Parse(path, bytes);
             RequireNotEmpty(path, png.Width, png.Height);
+            RequireWithinLimit(path, png.Width, png.Height, maxPixels);
             if (png.BitDepth == 16)
             {
                 ushort[] samples = PngSampleCodec.Decode(path, png);
@@ -41,7 +52,7 @@ public static class ImageFile
             throw new InvalidInputException(path, "not a PNG or JPEG image");
         }
 
-        using var codec = OpenCodec(path, bytes);
+        using var codec = OpenCodec(path, bytes, maxPixels);
         if (codec.Info.ColorType == SKColorType.Gray8)
         {
             byte[] grey = DecodeWithSkia(path, codec, SKColorType.Gray8);
@@ -59,13 +70,14 @@ public static class ImageFile
     /// a palette PNG whose palette indices are the labels. With <paramref name="labels"/>, every value must be one of
     /// its classes. JPEG is refused: lossy compression changes label values at edges.
     /// </summary>
-    public static LabelMask ReadLabels(string path, LabelSet? labels = null)
+    public static LabelMask ReadLabels(string path, LabelSet? labels = null, long maxPixels = DefaultMaxPixels)
     {
         byte[] bytes = ReadAllBytes(path);
         if (IsJpeg(bytes)) throw new InvalidInputException(path, "label masks must be PNG (JPEG compression changes label values)");
         if (!PngStructure.HasSignature(bytes)) throw new InvalidInputException(path, "not a PNG image");
         var png = PngStructure.Parse(path, bytes);
         RequireNotEmpty(path, png.Width, png.Height);
+        RequireWithinLimit(path, png.Width, png.Height, maxPixels);
 
         byte[] values;
         switch (png.ColourType)
@@ -73,7 +85,7 @@ public static class ImageFile
             case PngColourType.Palette:
             {
                 if (png.PaletteCount == 0) throw new InvalidInputException(path, "corrupt PNG: palette image without a PLTE chunk");
-                using var codec = OpenCodec(path, bytes);
+                using var codec = OpenCodec(path, bytes, maxPixels);
                 byte[] rgba = DecodeWithSkia(path, codec, SKColorType.Rgba8888);
                 values = new PaletteIndexMap(png).Map(path, rgba);
                 break;
@@ -92,7 +104,7 @@ public static class ImageFile
             }
             case PngColourType.Grey:
             {
-                using var codec = OpenCodec(path, bytes);
+                using var codec = OpenCodec(path, bytes, maxPixels);
                 values = DecodeWithSkia(path, codec, SKColorType.Gray8);
                 // Skia stretches 1/2/4-bit grey to 0..255; the stored level is the label.
                 if (png.BitDepth < 8)
@@ -188,7 +200,16 @@ public static class ImageFile
         if (width <= 0 || height <= 0) throw new InvalidInputException(path, $"image is empty ({width}x{height} pixels)");
     }
 
-    private static SKCodec OpenCodec(string path, byte[] bytes)
+    /// <summary>Refuses an image larger than <paramref name="maxPixels"/>, from its header, before decoding.</summary>
+    private static void RequireWithinLimit(string path, int width, int height, long maxPixels)
+    {
+        long pixels = (long)width * height;
+        if (pixels > maxPixels || pixels > MaxPixelsCeiling)
+            throw new InvalidInputException(path, $"image is {width}x{height} = {pixels} pixels, more than the limit of {Math.Min(maxPixels, MaxPixelsCeiling)} (--max-pixels); not decoded");
+    }
+
+    /// <summary>Opens a codec, which reads only the header; its size is checked before any pixel is decoded.</summary>
+    private static SKCodec OpenCodec(string path, byte[] bytes, long maxPixels)
     {
         // The codec takes ownership of the stream and reads from it while decoding.
         var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var result);
@@ -197,6 +218,15 @@ public static class ImageFile
         {
             codec.Dispose();
             throw new InvalidInputException(path, $"image is empty ({codec.Info.Width}x{codec.Info.Height} pixels)");
+        }
+        try
+        {
+            RequireWithinLimit(path, codec.Info.Width, codec.Info.Height, maxPixels);
+        }
+        catch
+        {
+            codec.Dispose();
+            throw;
         }
         return codec;
     }

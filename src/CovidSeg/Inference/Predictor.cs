@@ -11,8 +11,9 @@ namespace CovidSeg.Inference;
 /// <param name="LungMaskPath">A lung mask file (non-zero = lung, same size as each input) or a folder holding one per
 /// input named like it (NAME.png, NAME.nii.gz or NAME.nii); null = compute one (<see cref="LungMask"/>).</param>
 /// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
+/// <param name="MaxPixels">Largest PNG/JPEG accepted, checked from its header before decoding (<see cref="ImageFile.DefaultMaxPixels"/>).</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
-    string? LungMaskPath = null, int VolumeOverlaySlices = 3);
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels);
 
 /// <summary>
 /// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels) and NIfTI 2D/3D images
@@ -38,7 +39,10 @@ public sealed class Predictor
     /// <summary>Time spent preparing, running the network and restoring labels, over every input so far.</summary>
     public InferenceClock SegmentationClock => _segmenter.Clock;
 
-    /// <summary>Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.</summary>
+    /// <summary>
+    /// Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.
+    /// A file named twice (directly or through its folder) is segmented once.
+    /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -53,18 +57,25 @@ public sealed class Predictor
             if (found.Count == 0) files.Add(path); // reported as a failure: nothing to segment there
             files.AddRange(found);
         }
-        return files;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return files.Where(f => seen.Add(Path.GetFullPath(f))).ToList();
     }
 
     public static bool IsSupportedName(string path) =>
         NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Segments every input, then writes summary.csv and report.html; never throws for a bad input.</summary>
+    /// <summary>
+    /// Segments every input, then writes summary.csv and report.html; never throws for a bad input. Inputs whose outputs
+    /// would share a name are refused before anything is written (<see cref="OutputNames.CheckUnique"/>).
+    /// </summary>
     public IReadOnlyList<PredictionOutcome> PredictAll(IEnumerable<string> inputs, Action<PredictionOutcome>? done = null)
     {
-        Directory.CreateDirectory(Options.OutputDirectory);
+        var files = ExpandInputs(inputs);
+        OutputNames.CheckUnique(files, Options.OutputDirectory, Options.WriteOverlays);
+        OutputFolder.Create(Options.OutputDirectory);
+        AtomicFile.RemoveLeftovers(Options.OutputDirectory); // of an earlier predict that was killed
         var outcomes = new List<PredictionOutcome>();
-        foreach (string input in ExpandInputs(inputs))
+        foreach (string input in files)
         {
             PredictionOutcome outcome;
             try
@@ -74,6 +85,11 @@ public sealed class Predictor
             catch (CovidSegException e)
             {
                 outcome = new PredictionOutcome(input, null, e.Message, []);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug or an unexpected library failure on one input must not cost the others their results.
+                outcome = new PredictionOutcome(input, null, $"{input}: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}", []);
             }
             outcomes.Add(outcome);
             done?.Invoke(outcome);
@@ -93,11 +109,11 @@ public sealed class Predictor
     private PredictionOutcome PredictImage(string input)
     {
         var clock = new PredictionClock();
-        var image = ImageFile.ReadGrey(input);
+        var image = ImageFile.ReadGrey(input, Options.MaxPixels);
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.Segment(image);
         clock.Lap(PredictionClock.Step.Segmentation);
-        string stem = Path.GetFileNameWithoutExtension(input);
+        string stem = OutputNames.Stem(input);
         var outputs = new List<string> { stem + ".png" };
         ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
@@ -126,7 +142,14 @@ public sealed class Predictor
     {
         var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
-        string stem = NiftiFileName.Stem(input);
+        string stem = OutputNames.Stem(input);
+        var notes = new List<string>();
+        long nonFinite = NonFiniteVoxels.ReplaceWithAir(volume.Data);
+        if (nonFinite == volume.VoxelCount)
+            throw new InvalidInputException(input, $"all {nonFinite} voxels are NaN or infinite: there is no image to segment");
+        if (nonFinite > 0) notes.Add(NonFiniteVoxels.Note(nonFinite, volume.VoxelCount));
+        if (volume.Header.SclSlope == 0)
+            notes.Add("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units");
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
         clock.Lap(PredictionClock.Step.Segmentation);
@@ -168,7 +191,6 @@ public sealed class Predictor
 
         clock.Lap(PredictionClock.Step.Overlays);
 
-        var notes = new List<string>();
         double[]? spacing = VoxelSize(volume, notes);
         var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, notes);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
@@ -218,7 +240,7 @@ public sealed class Predictor
         string path = given;
         if (Directory.Exists(given))
         {
-            string stem = NiftiFileName.IsNifti(input) ? NiftiFileName.Stem(input) : Path.GetFileNameWithoutExtension(input);
+            string stem = OutputNames.Stem(input);
             path = new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(given, stem + ext)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidInputException(given, $"no lung mask for {Path.GetFileName(input)} (expected {stem}.png, {stem}.nii.gz or {stem}.nii)");
         }
@@ -232,7 +254,7 @@ public sealed class Predictor
         }
         else
         {
-            var m = ImageFile.ReadLabels(path);
+            var m = ImageFile.ReadLabels(path, maxPixels: Options.MaxPixels);
             (mx, my, mz) = (m.Width, m.Height, 1);
             mask = m.Labels.Select(b => b != 0 ? (byte)1 : (byte)0).ToArray();
         }

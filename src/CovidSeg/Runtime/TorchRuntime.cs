@@ -21,12 +21,25 @@ public sealed record TorchRuntimeInfo(
 /// <summary>Entry point to libtorch: thread count and a description of the runtime.</summary>
 public static class TorchRuntime
 {
-    /// <summary>Sets libtorch's intra-op thread count; 0 or less means one per logical core.</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op thread count; 0 means one per logical core. More threads than the cores this process
+    /// may use (<see cref="Environment.ProcessorCount"/>, which honours CPU affinity and container limits) only
+    /// oversubscribe them: 100000 once made libtorch start over 10,000 threads and hang, so it is refused.
+    /// </summary>
     public static int Configure(int threads)
     {
+        CheckThreads(threads);
         int n = threads > 0 ? threads : Environment.ProcessorCount;
         torch.set_num_threads(n);
         return n;
+    }
+
+    /// <summary>Throws <see cref="CovidSegException"/> unless <paramref name="threads"/> is 0 (one per core) or 1..<see cref="Environment.ProcessorCount"/>.</summary>
+    public static void CheckThreads(int threads)
+    {
+        int cores = Environment.ProcessorCount;
+        if (threads < 0 || threads > cores)
+            throw new CovidSegException($"--threads {threads} is outside what this process can use: pass 0 for one per logical core, or 1..{cores}");
     }
 
     public static TorchRuntimeInfo Describe()

@@ -61,11 +61,12 @@ public static class CheckpointStore
             throw new InvalidInputException(opt, $"optimizer state does not fit this network: {FirstLine(e.Message)}");
         }
         string rng = Path.Combine(dir, RngFile);
-        if (File.Exists(rng))
-        {
-            using var state = torch.tensor(File.ReadAllBytes(rng), dtype: ScalarType.Byte);
-            torch.random.set_rng_state(state);
-        }
+        // Without the random state the resumed run would draw other numbers than an uninterrupted one: refuse.
+        if (!File.Exists(rng)) throw new InvalidInputException(rng, "random-number state is missing; cannot resume exactly");
+        byte[] bytes = File.ReadAllBytes(rng);
+        RngStateFile.Check(rng, bytes);
+        using var state = torch.tensor(bytes, dtype: ScalarType.Byte);
+        torch.random.set_rng_state(state);
     }
 
     /// <summary>Deletes checkpoint folders that run.json no longer names.</summary>

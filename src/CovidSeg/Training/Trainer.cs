@@ -37,7 +37,8 @@ public static class Trainer
             throw new CovidSegException($"the data's label set ({labels.Count} classes) differs from the run's ({previous.Labels.Count}); cannot resume on other data");
         if (modelOptions.Classes != labels.Count)
             throw new CovidSegException($"the network predicts {modelOptions.Classes} classes but the data set labels {labels.Count}");
-        TorchRuntime.Configure(options.Threads);
+        // A run resumed on a machine with fewer cores uses them all rather than being refused for its recorded count.
+        TorchRuntime.Configure(Math.Min(options.Threads, Environment.ProcessorCount));
         Directory.CreateDirectory(runDir);
 
         var (trainIdx, valIdx) = previous is null

@@ -23,7 +23,7 @@ public class MaskFolderEvaluatorTests
         Write(gt, "c", [1, 1, 1, 1]);
         ImageFile.WriteRgb(Path.Combine(pred, "a_overlay.png"), 1, 1, [255, 0, 0]);
 
-        var report = MaskFolderEvaluator.Evaluate(pred, gt, LabelSet.SemiSeg);
+        var report = MaskFolderEvaluator.Evaluate(pred, gt, LabelSet.SemiSeg, subset: true);
 
         Assert.Equal(["a", "b"], report.Images.Select(i => i.Id));
         Assert.Equal(0.5, report.Images[0].Scores.PerClass[1].Scores.Dice, 12);
@@ -41,6 +41,29 @@ public class MaskFolderEvaluatorTests
         Write(root.File("pred"), "a", [1, 0, 0, 0]);
         var report = MaskFolderEvaluator.Evaluate(root.File("pred"), root.File("data"), LabelSet.SemiSeg);
         Assert.Equal(1.0, report.MeanOverImages.LesionMean.Dice, 12);
+    }
+
+    [Fact]
+    public void AGroundTruthMaskWithoutAPredictionIsAnErrorUnlessSubsetIsAsked()
+    {
+        using var root = new TempFolder();
+        foreach (string stem in new[] { "1", "2", "3", "4" }) Write(root.File("gt"), stem, [1, 1, 0, 0]);
+        Write(root.File("pred"), "2", [1, 1, 0, 0]);
+        var e = Assert.Throws<InvalidInputException>(() => MaskFolderEvaluator.Evaluate(root.File("pred"), root.File("gt"), LabelSet.SemiSeg));
+        Assert.Equal($"{root.File("pred")}: no prediction for 3 of 4 ground-truth masks (e.g. 1, 3, 4); leaving them out would raise the score: predict them, or pass --subset to score only the predicted ones", e.Message);
+        Assert.Equal(["2"], MaskFolderEvaluator.Evaluate(root.File("pred"), root.File("gt"), LabelSet.SemiSeg, subset: true).Images.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void AnInputPredictFailedOnIsAnErrorEvenForASubset()
+    {
+        using var root = new TempFolder();
+        foreach (string stem in new[] { "1", "2", "3" }) Write(root.File("gt"), stem, [1, 1, 0, 0]);
+        Write(root.File("pred"), "2", [1, 1, 0, 0]);
+        File.WriteAllText(Path.Combine(root.File("pred"), "summary.csv"),
+            "input,status,kind\n/x/2.jpg,ok,slice\n\"/x/3,a.jpg\",ok,slice\n\"/x/3.jpg\",failed,,,\"/x/3.jpg: corrupt, truncated\"\n");
+        var e = Assert.Throws<InvalidInputException>(() => MaskFolderEvaluator.Evaluate(root.File("pred"), root.File("gt"), LabelSet.SemiSeg, subset: true));
+        Assert.Equal($"{root.File("pred")}: predict failed on 1 input(s) with ground truth (e.g. 3; see summary.csv); leaving them out would raise the score", e.Message);
     }
 
     [Fact]

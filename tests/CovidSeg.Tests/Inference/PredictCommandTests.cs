@@ -2,6 +2,7 @@ using CovidSeg.Cli;
 using CovidSeg.Data.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
+using CovidSeg.Tests.Imaging;
 
 namespace CovidSeg.Tests.Inference;
 
@@ -30,7 +31,74 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
         foreach (var f in new[] { "a.png", "a_overlay.png", "a.json", "a.md", PredictionReports.SummaryFile, PredictionReports.HtmlFile })
             Assert.True(File.Exists(Path.Combine(output, f)), f);
         Assert.Empty(Directory.GetFiles(output, "*.partial"));
+        // A second run into the same folder removes what a killed writer left there.
+        string left = Path.Combine(output, ".summary.csv.0123abcd.partial");
+        File.WriteAllText(left, "x");
+        Run("predict", "--model", run.RunDirectory, "--input", inputs, "--out", output, "--threads", "2");
+        Assert.False(File.Exists(left));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, PredictionReports.SummaryFile)).Length);
+    }
+
+    [Fact]
+    public void AnOversizedPngInTheMiddleOfAFolderFailsAloneAndTheSummaryListsIt()
+    {
+        using var folder = new TempFolder();
+        string inputs = folder.File("in");
+        Directory.CreateDirectory(inputs);
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(Path.Combine(inputs, "1.png"), slice.Image);
+        File.WriteAllBytes(Path.Combine(inputs, "2.png"), CovidSeg.Tests.Imaging.ImagePixelLimitTests.HeaderOnlyPng(60000, 60000));
+        ImageFile.WriteGrey8(Path.Combine(inputs, "3.png"), slice.Image);
+        string output = folder.File("out");
+        int code = Run("predict", "--model", run.RunDirectory, "--input", inputs, "--out", output, "--threads", "2");
+        Assert.Equal(CommandRunner.PartialFailure, code);
+        foreach (var f in new[] { "1.png", "1.json", "3.png", "3.json", PredictionReports.SummaryFile, PredictionReports.HtmlFile })
+            Assert.True(File.Exists(Path.Combine(output, f)), f);
+        Assert.False(File.Exists(Path.Combine(output, "2.json")));
+        var rows = File.ReadAllLines(Path.Combine(output, PredictionReports.SummaryFile));
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith(Path.Combine(inputs, "2.png") + ",failed,", rows[2]);
+        // The message holds a comma, so the CSV cell is quoted.
+        Assert.EndsWith($",\"{Path.Combine(inputs, "2.png")}: image is 60000x60000 = 3600000000 pixels, more than the limit of 100000000 (--max-pixels); not decoded\"", rows[2]);
+        Assert.Contains(",ok,", rows[3]);
+    }
+
+    [Fact]
+    public void TheMaxPixelsOptionLowersTheLimit()
+    {
+        using var folder = new TempFolder();
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        string input = folder.File("a.png");
+        ImageFile.WriteGrey8(input, slice.Image);
+        string output = folder.File("out");
+        Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", input, "--out", output, "--threads", "2", "--max-pixels", "2303"));
+        Assert.EndsWith("image is 48x48 = 2304 pixels, more than the limit of 2303 (--max-pixels); not decoded\"", File.ReadAllLines(Path.Combine(output, PredictionReports.SummaryFile))[1]);
+        Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", input, "--out", output, "--max-pixels", "0"));
+    }
+
+    [Fact]
+    public void TwoInputsWithTheSameStemAreRefusedBeforeAnythingIsWritten()
+    {
+        using var folder = new TempFolder();
+        string inputs = folder.File("in");
+        Directory.CreateDirectory(inputs);
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(Path.Combine(inputs, "3.png"), slice.Image);
+        ImageFileTests.WriteJpeg(Path.Combine(inputs, "3.jpg"), 48, 48, SkiaSharp.SKColorType.Gray8, GreyLevels.ToDisplay8(slice.Image));
+        string output = folder.File("out");
+        Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", inputs, "--out", output, "--threads", "2"));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void AnOutBelowAFileIsOneLine()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("afile"), "x");
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(folder.File("a.png"), slice.Image);
+        Assert.Equal((CommandRunner.Failure, $"error: --out {folder.File("afile/p")} cannot be created: {folder.File("afile")} is a file, not a folder"),
+            CovidSeg.Tests.Cli.CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", folder.File("a.png"), "--out", folder.File("afile/p"), "--threads", "2"));
     }
 
     [Fact]

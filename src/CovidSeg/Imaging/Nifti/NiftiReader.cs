@@ -6,7 +6,8 @@ namespace CovidSeg.Imaging.Nifti;
 /// <summary>
 /// Reads single-file NIfTI-1 images (<c>.nii</c>, and <c>.nii.gz</c> by gzip signature), either byte order, 2D or 3D,
 /// per the NIfTI-1 spec (nifti1.h). Voxel values become floats with scl_slope/scl_inter applied when scl_slope is
-/// non-zero. Anything it cannot use raises <see cref="InvalidInputException"/> naming the file and the problem.
+/// non-zero (0 means "no scaling" in nifti1.h; a NaN or infinite scl_slope, or scl_inter with a non-zero slope, is
+/// refused rather than guessed at). NaN or infinite voxel values are kept as read (see <see cref="NonFiniteVoxels"/>). Anything it cannot use raises <see cref="InvalidInputException"/> naming the file and the problem.
 /// </summary>
 public static class NiftiReader
 {
@@ -14,6 +15,12 @@ public static class NiftiReader
     public const long MaxVoxels = 0x7FFFFFC7; // Array.MaxLength
     /// <summary>Largest stored voxel data accepted (4 GiB).</summary>
     public const long MaxDataBytes = 4L << 30;
+
+    /// <summary>
+    /// Deflate's largest expansion (258-byte matches coded in about 2 bits): a .nii.gz cannot hold more than this many
+    /// times its own size, so a small file whose header claims billions of voxels is refused before they are allocated.
+    /// </summary>
+    public const long MaxDeflateRatio = 1032;
 
     private const int ChunkBytes = 1 << 20;
 
@@ -30,6 +37,9 @@ public static class NiftiReader
 
         if (stream is FileStream file && file.Length < voxOffset + dataBytes)
             throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {dataBytes} bytes after vox_offset {voxOffset} ({voxOffset + dataBytes} in all), the file has {file.Length}");
+        long fileBytes = new FileInfo(path).Length;
+        if (stream is not FileStream && voxOffset + dataBytes > MaxDeflateRatio * fileBytes)
+            throw new InvalidInputException(path, $"truncated data: {nx}x{ny}x{nz} {NiftiDataTypes.NameOf(header.DataType)} voxels need {voxOffset + dataBytes} bytes, more than a {fileBytes}-byte gzip file can hold (deflate expands at most {MaxDeflateRatio}:1)");
 
         Skip(stream, voxOffset - NiftiHeader.HeaderSize, path);
         var data = new float[voxels];
@@ -112,10 +122,19 @@ public static class NiftiReader
         if (dataBytes > MaxDataBytes)
             throw new InvalidInputException(path, $"{nx}x{ny}x{nz} {NiftiDataTypes.NameOf(h.DataType)} voxels = {dataBytes} bytes of data, more than the {MaxDataBytes} bytes (4 GiB) this reader accepts");
 
+        if (!float.IsFinite(h.SclSlope))
+            throw new InvalidInputException(path, $"scl_slope is {Show(h.SclSlope)}; it must be a finite number (0 = no scaling)");
+        if (h.SclSlope != 0 && !float.IsFinite(h.SclInter))
+            throw new InvalidInputException(path, $"scl_inter is {Show(h.SclInter)} with scl_slope {Show(h.SclSlope)}; it must be a finite number");
+
         float off = h.VoxOffset;
         if (!float.IsFinite(off) || off < NiftiHeader.HeaderSize || off != MathF.Floor(off) || off > int.MaxValue)
             throw new InvalidInputException(path, $"vox_offset is {off}; it must be a whole number of bytes, at least {NiftiHeader.HeaderSize}");
     }
+
+    /// <summary>A float as the error message shows it, the same in every culture (NaN, +Inf, -Inf, or the number).</summary>
+    private static string Show(float v) =>
+        float.IsNaN(v) ? "NaN" : float.IsPositiveInfinity(v) ? "+Inf" : float.IsNegativeInfinity(v) ? "-Inf" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string DimText(NiftiHeader h) => "[" + string.Join(", ", h.Dim) + "]";
 
@@ -190,12 +209,11 @@ public static class NiftiReader
         }
     }
 
-    /// <summary>value = scl_slope * stored + scl_inter, when scl_slope is a non-zero finite number (nifti1.h).</summary>
+    /// <summary>value = scl_slope * stored + scl_inter, when scl_slope is non-zero (nifti1.h); both are finite (<see cref="Check"/>).</summary>
     private static void ApplyScaling(NiftiHeader h, float[] data)
     {
         float slope = h.SclSlope, inter = h.SclInter;
-        if (slope == 0 || !float.IsFinite(slope)) return;
-        if (!float.IsFinite(inter)) inter = 0;
+        if (slope == 0) return;
         if (slope == 1 && inter == 0) return;
         for (int i = 0; i < data.Length; i++) data[i] = (float)((double)slope * data[i] + inter);
     }
