@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
+using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.IO;
 
@@ -11,13 +12,15 @@ namespace CovidSeg.Inference;
 /// <param name="LungMaskPath">A lung mask file (non-zero = lung, same size as each input) or a folder holding one per
 /// input named like it (NAME.png, NAME.nii.gz or NAME.nii); null = compute one (<see cref="LungMask"/>).</param>
 /// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
+/// <param name="SeriesUid">For DICOM folders holding several series: the Series Instance UID to segment.</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
-    string? LungMaskPath = null, int VolumeOverlaySlices = 3);
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3, string? SeriesUid = null);
 
 /// <summary>
-/// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels) and NIfTI 2D/3D images
-/// (Hounsfield units, segmented axial slice by axial slice). Per input it writes the label mask (NAME.png at the
-/// input's size, or NAME.nii.gz on the input's voxel grid via <see cref="NiftiWriter.WriteLabelsLike"/>), optional
+/// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels), NIfTI 2D/3D images and
+/// DICOM CT series (Hounsfield units, segmented slice by slice). Per input it writes the label mask (NAME.png at the
+/// input's size, or NAME.nii.gz on the input's voxel grid via <see cref="NiftiWriter.WriteLabelsLike"/>; for DICOM
+/// also NAME_seg.dcm, a DICOM Segmentation of the series via <see cref="SegmentationWriter"/>), optional
 /// overlays, NAME.json and NAME.md (<see cref="InfectionQuantification"/>); at the end DIR/summary.csv and
 /// DIR/report.html (<see cref="PredictionReports"/>). Every file is written under a temporary name and renamed.
 /// An input that fails is reported with its error and the others still run.
@@ -38,7 +41,10 @@ public sealed class Predictor
     /// <summary>Time spent preparing, running the network and restoring labels, over every input so far.</summary>
     public InferenceClock SegmentationClock => _segmenter.Clock;
 
-    /// <summary>Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.</summary>
+    /// <summary>
+    /// Inputs to segment: each file as given; each folder's images and NIfTI files (not recursive) in natural order,
+    /// or, when it has none of those but holds DICOM files (at any depth), the folder itself as one DICOM series.
+    /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -50,7 +56,7 @@ public sealed class Predictor
                 continue;
             }
             var found = Directory.GetFiles(path).Where(IsSupportedName).OrderBy(f => Path.GetFileName(f), new NaturalStringComparer()).ToList();
-            if (found.Count == 0) files.Add(path); // reported as a failure: nothing to segment there
+            if (found.Count == 0) files.Add(path); // one DICOM series, or reported as a failure: nothing to segment there
             files.AddRange(found);
         }
         return files;
@@ -58,6 +64,11 @@ public sealed class Predictor
 
     public static bool IsSupportedName(string path) =>
         NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A DICOM input: a folder holding Part 10 files, a <c>.dcm</c> file, or any file with the Part 10 signature.</summary>
+    public static bool IsDicom(string path) =>
+        Directory.Exists(path) ? DicomSeriesLoader.IsDicomInput(path)
+        : Path.GetExtension(path).Equals(".dcm", StringComparison.OrdinalIgnoreCase) || (!NiftiFileName.IsNifti(path) && !ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) && DicomFileReader.HasPart10Signature(path));
 
     /// <summary>Segments every input, then writes summary.csv and report.html; never throws for a bad input.</summary>
     public IReadOnlyList<PredictionOutcome> PredictAll(IEnumerable<string> inputs, Action<PredictionOutcome>? done = null)
@@ -85,9 +96,11 @@ public sealed class Predictor
     /// <summary>Segments one file and writes its outputs; bad input raises <see cref="InvalidInputException"/>.</summary>
     public PredictionOutcome PredictOne(string input)
     {
-        if (Directory.Exists(input)) throw new InvalidInputException(input, "folder holds no PNG, JPEG or NIfTI file");
+        if (Directory.Exists(input))
+            return IsDicom(input) ? PredictDicom(input) : throw new InvalidInputException(input, "folder holds no PNG, JPEG, NIfTI or DICOM file");
         if (!File.Exists(input)) throw new InvalidInputException(input, "file not found");
-        return NiftiFileName.IsNifti(input) ? PredictNifti(input) : PredictImage(input);
+        if (NiftiFileName.IsNifti(input)) return PredictNifti(input);
+        return IsDicom(input) ? PredictDicom(input) : PredictImage(input);
     }
 
     private PredictionOutcome PredictImage(string input)
@@ -126,12 +139,47 @@ public sealed class Predictor
     {
         var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
-        string stem = NiftiFileName.Stem(input);
         clock.Lap(PredictionClock.Step.Read);
+        return PredictVolume(input, NiftiFileName.Stem(input), volume, clock, (_, _, _) => { });
+    }
+
+    /// <summary>
+    /// A DICOM CT series (folder) or file: read into Hounsfield units on the series' grid, then the same outputs as a
+    /// NIfTI volume plus NAME_seg.dcm, a DICOM Segmentation in the source study (none when no lesion is found).
+    /// </summary>
+    private PredictionOutcome PredictDicom(string input)
+    {
+        var clock = new PredictionClock();
+        var series = DicomSeriesLoader.Load(input, Options.SeriesUid);
+        var volume = series.ToVolume();
+        clock.Lap(PredictionClock.Step.Read);
+        string trimmed = Path.TrimEndingDirectorySeparator(input);
+        string stem = Directory.Exists(input) ? Path.GetFileName(trimmed) : Path.GetFileNameWithoutExtension(trimmed);
+        return PredictVolume(input, stem, volume, clock, (labels, outputs, notes) =>
+        {
+            var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name)).ToList();
+            string name = stem + "_seg.dcm";
+            string algorithm = "CovidSeg " + string.Join("+", Model.Members.Select(m => m.Manifest.Model.Arch).Distinct());
+            var written = SegmentationWriter.Write(Path.Combine(Options.OutputDirectory, name), series, labels, classes, algorithm, DateTime.Now);
+            if (written is null)
+            {
+                notes.Add("no lesion found, so no DICOM Segmentation was written (it needs at least one segment)");
+                return;
+            }
+            outputs.Add(name);
+            notes.Add($"DICOM Segmentation {name}: series {written.SeriesInstanceUid}, {written.Frames} frames, {written.SegmentLabels.Count} segments, in study {series.StudyInstanceUid}");
+        });
+    }
+
+    /// <summary>Segments a Hounsfield volume and writes its label volume, overlays and reports; <paramref name="alsoWrite"/> adds outputs and notes.</summary>
+    private PredictionOutcome PredictVolume(string input, string stem, NiftiVolume volume, PredictionClock clock, Action<byte[], List<string>, List<string>> alsoWrite)
+    {
         var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
         clock.Lap(PredictionClock.Step.Segmentation);
         var outputs = new List<string> { stem + ".nii.gz" };
+        var notes = new List<string>();
         NiftiWriter.WriteLabelsLike(Path.Combine(Options.OutputDirectory, stem + ".nii.gz"), volume.Header, labels);
+        alsoWrite(labels, outputs, notes);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
 
         int plane = volume.Nx * volume.Ny;
@@ -168,7 +216,6 @@ public sealed class Predictor
 
         clock.Lap(PredictionClock.Step.Overlays);
 
-        var notes = new List<string>();
         double[]? spacing = VoxelSize(volume, notes);
         var report = InfectionQuantification.Compute(input, labels, lung, volume.Nx, volume.Ny, volume.Nz, spacing, Model.Labels, method, notes);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
