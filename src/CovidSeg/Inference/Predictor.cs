@@ -167,7 +167,7 @@ public sealed class Predictor
                 return;
             }
             outputs.Add(name);
-            notes.Add($"DICOM Segmentation {name}: series {written.SeriesInstanceUid}, {written.Frames} frames, {written.SegmentLabels.Count} segments, in study {series.StudyInstanceUid}");
+            notes.Add($"DICOM Segmentation {name}: series {written.SeriesInstanceUid}, {written.Frames} frames, {written.SegmentLabels.Count} segment(s), in study {series.StudyInstanceUid}");
         });
     }
 

@@ -33,6 +33,7 @@ public static class DicomDictionary
         [DicomTags.FrameContentSequence] = "SQ", [DicomTags.ReferencedSeriesSequence] = "SQ",
         [DicomTags.SourceImageSequence] = "SQ", [DicomTags.DerivationImageSequence] = "SQ",
         [DicomTags.SegmentSequence] = "SQ",
+        [DicomTags.Kvp] = "DS", [DicomTags.PatientPosition] = "CS", [DicomTags.AcquisitionNumber] = "IS", [DicomTags.Laterality] = "CS",
         [DicomTags.PixelData] = "OW",
     };
 

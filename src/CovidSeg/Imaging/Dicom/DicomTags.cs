@@ -52,6 +52,10 @@ public static class DicomTags
     public static readonly DicomTag BodyPartExamined = new(0x0018, 0x0015);
     public static readonly DicomTag SliceThickness = new(0x0018, 0x0050);
     public static readonly DicomTag SpacingBetweenSlices = new(0x0018, 0x0088);
+    public static readonly DicomTag Kvp = new(0x0018, 0x0060);
+    public static readonly DicomTag PatientPosition = new(0x0018, 0x5100);
+    public static readonly DicomTag AcquisitionNumber = new(0x0020, 0x0012);
+    public static readonly DicomTag Laterality = new(0x0020, 0x0060);
     public static readonly DicomTag DeviceSerialNumber = new(0x0018, 0x1000);
     public static readonly DicomTag SoftwareVersions = new(0x0018, 0x1020);
 
