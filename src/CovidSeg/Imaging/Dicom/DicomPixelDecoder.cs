@@ -20,7 +20,8 @@ public static class DicomPixelDecoder
         {
             if (element.Fragments is not { } fragments)
                 throw slice.Dataset.Problem("transfer syntax is RLE Lossless but Pixel Data is not encapsulated");
-            var frame = Concatenate(fragments);
+            // One fragment per frame in multi-frame files; a single frame may be split over several.
+            var frame = slice.FrameCount > 1 ? fragments[slice.Frame].ToArray() : Concatenate(fragments);
             var decoded = new byte[pixels * format.BytesPerSample];
             RleDecoder.DecodeFrame(frame, pixels, format.BytesPerSample, decoded, slice.Path);
             raw = decoded;
@@ -28,7 +29,8 @@ public static class DicomPixelDecoder
         else
         {
             if (element.Fragments is not null) throw slice.Dataset.Problem($"Pixel Data is encapsulated but the transfer syntax is {slice.File.Syntax.Name}");
-            raw = element.Value.Span;
+            int frameBytes = pixels * format.BytesPerSample;
+            raw = element.Value.Span.Slice(slice.Frame * frameBytes, frameBytes);
         }
 
         double slope = slice.Slope, intercept = slice.Intercept;

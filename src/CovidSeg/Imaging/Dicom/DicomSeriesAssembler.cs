@@ -21,6 +21,9 @@ public static class DicomSeriesAssembler
     {
         if (slices.Count == 0) throw new InvalidInputException(source, "no images in the series");
         var first = slices[0];
+        long voxels = (long)first.Rows * first.Columns * slices.Count;
+        if (voxels > DicomSliceReader.MaxPixels)
+            throw new InvalidInputException(source, $"{first.Columns} x {first.Rows} x {slices.Count} slices = {voxels} voxels is more than the {DicomSliceReader.MaxPixels} one volume may hold");
         foreach (var s in slices.Skip(1))
         {
             if (s.Rows != first.Rows || s.Columns != first.Columns)
@@ -64,7 +67,7 @@ public static class DicomSeriesAssembler
     private static bool Close(Vector3d a, Vector3d b) =>
         Math.Abs(a.X - b.X) <= OrientationTolerance && Math.Abs(a.Y - b.Y) <= OrientationTolerance && Math.Abs(a.Z - b.Z) <= OrientationTolerance;
 
-    private static string Name(DicomSlice s) => Path.GetFileName(s.Path);
+    private static string Name(DicomSlice s) => s.Name;
     private static string N(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
     private static InvalidInputException Fault(string source, string message) => new(source, message);
 }

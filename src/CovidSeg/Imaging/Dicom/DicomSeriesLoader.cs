@@ -53,7 +53,7 @@ public static class DicomSeriesLoader
         }
         if (Modality(chosen) != "CT")
             throw new InvalidInputException(path, $"series {Uid(chosen)} has modality \"{Modality(chosen)}\"; only CT (values in Hounsfield units) is segmented");
-        return DicomSeriesAssembler.Assemble(path, chosen.Select(DicomSliceReader.FromFile).ToList());
+        return DicomSeriesAssembler.Assemble(path, chosen.SelectMany(DicomSliceReader.Frames).ToList());
     }
 
     /// <summary>Every file below the folder in ordinal path order (hidden files and folders skipped).</summary>
@@ -69,5 +69,7 @@ public static class DicomSeriesLoader
     private static string Modality(List<DicomFile> g) => g[0].Dataset.GetString(DicomTags.Modality) ?? "";
 
     private static string Describe(List<List<DicomFile>> series) => string.Join("; ", series.Select(g =>
-        $"{Uid(g)} ({Modality(g)}, \"{g[0].Dataset.GetString(DicomTags.SeriesDescription) ?? ""}\", {g.Count} {(g.Count == 1 ? "image" : "images")})"));
+        $"{Uid(g)} ({Modality(g)}, \"{g[0].Dataset.GetString(DicomTags.SeriesDescription) ?? ""}\", {Slices(g)} {(Slices(g) == 1 ? "slice" : "slices")})"));
+
+    private static long Slices(List<DicomFile> g) => g.Sum(f => Math.Max(1, f.Dataset.GetInteger(DicomTags.NumberOfFrames, "Number of Frames", 1)));
 }

@@ -35,6 +35,7 @@ public static class DicomTags
     public static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     public static readonly DicomTag ReferencedSopClassUid = new(0x0008, 0x1150);
     public static readonly DicomTag ReferencedSopInstanceUid = new(0x0008, 0x1155);
+    public static readonly DicomTag ReferencedFrameNumber = new(0x0008, 0x1160);
     public static readonly DicomTag DerivationDescription = new(0x0008, 0x2111);
     public static readonly DicomTag SourceImageSequence = new(0x0008, 0x2112);
     public static readonly DicomTag DerivationImageSequence = new(0x0008, 0x9124);

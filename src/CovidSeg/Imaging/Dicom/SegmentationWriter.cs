@@ -80,7 +80,7 @@ public static class SegmentationWriter
         ds.SetString(DicomTags.FrameOfReferenceUid, "UI", frameOfReference);
 
         // Common Instance Reference: the source series and every image in it.
-        var instances = series.Slices.Select(s => Reference(s)).ToArray();
+        var instances = series.Slices.DistinctBy(s => s.SopInstanceUid).Select(Reference).ToArray();
         var referencedSeries = new DicomDataset();
         referencedSeries.SetSequence(DicomTags.ReferencedInstanceSequence, instances);
         referencedSeries.SetString(DicomTags.SeriesInstanceUid, "UI", series.SeriesInstanceUid);
@@ -189,6 +189,7 @@ public static class SegmentationWriter
     private static DicomDataset FrameGroups(DicomSlice source, int segment, int positionIndex)
     {
         var sourceImage = Reference(source);
+        if (source.FrameCount > 1) sourceImage.SetString(DicomTags.ReferencedFrameNumber, "IS", (source.Frame + 1).ToString(CultureInfo.InvariantCulture));
         sourceImage.SetSequence(DicomTags.PurposeOfReferenceCodeSequence, new CodedConcept("121322", "DCM", "Source image for image processing operation").ToItem());
         var derivation = new DicomDataset();
         derivation.SetSequence(DicomTags.DerivationCodeSequence, new CodedConcept("113076", "DCM", "Segmentation").ToItem());

@@ -87,7 +87,7 @@ public class DicomFileReaderErrorTests : IDisposable
         string uid = "1.2.3.4";
         // 65535 x 65535 pixels claimed, 12 bytes of pixel data present: refused before any pixel buffer is allocated.
         var e = Refused(Write(HandBuiltDicom.Part10(ExplicitLe, uid, HandBuiltDicom.CtDataset(uid, [0, 0, 0], rows: 65535, columns: 65535, pixelData: new byte[12]))));
-        Assert.Contains("65535 x 65535 pixels is more than the 2147483591 one image may hold", e.Problem);
+        Assert.Contains("65535 x 65535 pixels x 1 frame is more than the 2147483591 pixels one file may hold", e.Problem);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class DicomFileReaderErrorTests : IDisposable
     {
         string uid = "1.2.3.4";
         var e = Refused(Write(HandBuiltDicom.Part10(ExplicitLe, uid, HandBuiltDicom.CtDataset(uid, [0, 0, 0], rows: 512, columns: 512, pixelData: new byte[12]))));
-        Assert.Contains("Pixel Data holds 12 bytes; 512 x 512 pixels of 16 bits need 524288", e.Problem);
+        Assert.Contains("Pixel Data holds 12 bytes; 512 x 512 pixels x 1 frame of 16 bits need 524288", e.Problem);
     }
 
     [Fact]
@@ -133,14 +133,27 @@ public class DicomFileReaderErrorTests : IDisposable
         Assert.Contains("item delimiter (FFFE,E00D) at byte", e.Problem);
     }
 
-    [Fact]
-    public void MultiFrameIsRefused()
+    private static byte[] WithFrames(string frames, byte[]? pixelData = null, int rows = 2, int columns = 3)
     {
         string uid = "1.2.3.4";
-        byte[] dataset = HandBuiltDicom.CtDataset(uid, [0, 0, 0]);
-        int rows = FindTag(dataset, 0x0028, 0x0010, 0);
-        dataset = [.. dataset[..rows], .. HandBuiltDicom.Text(0x0028, 0x0008, "IS", "3"), .. dataset[rows..]];
-        Assert.Contains("multi-frame image (3 frames) is not read", Refused(Write(HandBuiltDicom.Part10(ExplicitLe, uid, dataset))).Problem);
+        byte[] dataset = HandBuiltDicom.CtDataset(uid, [0, 0, 0], rows: rows, columns: columns, pixelData: pixelData);
+        int at = FindTag(dataset, 0x0028, 0x0010, 0);
+        return HandBuiltDicom.Part10(ExplicitLe, uid, [.. dataset[..at], .. HandBuiltDicom.Text(0x0028, 0x0008, "IS", frames), .. dataset[at..]]);
+    }
+
+    [Fact]
+    public void SizeBombInFrames()
+    {
+        var e = Refused(Write(WithFrames("100000", pixelData: new byte[12], rows: 512, columns: 512)));
+        Assert.Contains("512 x 512 pixels x 100000 frames is more than the 2147483591 pixels one file may hold", e.Problem);
+    }
+
+    [Fact]
+    public void MultiFrameNeedsAllItsPixelsAndAPositionPerFrame()
+    {
+        Assert.Contains("Pixel Data holds 12 bytes; 3 x 2 pixels x 3 frames of 16 bits need 36", Refused(Write(WithFrames("3"), "a.dcm")).Problem);
+        var e = Refused(Write(WithFrames("3", pixelData: new byte[36]), "b.dcm"));
+        Assert.Contains("3 frames but 0 items in the Per-frame Functional Groups Sequence (5200,9230): the frames cannot be placed", e.Problem);
     }
 
     /// <summary>Byte offset of an explicit VR element with the given tag (searching after the meta group by default).</summary>

@@ -95,7 +95,7 @@ public class DicomSeriesAssemblerTests : IDisposable
         HandBuiltDicom.WriteSlice(_temp.Path, "a.dcm", z: 0, series: "1.2.3.1");
         HandBuiltDicom.WriteSlice(_temp.Path, "b.dcm", z: 0, series: "1.2.3.2");
         HandBuiltDicom.WriteSlice(_temp.Path, "c.dcm", z: 2, series: "1.2.3.2");
-        Assert.Equal("2 series here; choose one with --series UID: 1.2.3.1 (CT, \"lungs\", 1 image); 1.2.3.2 (CT, \"lungs\", 2 images)", Refused().Problem);
+        Assert.Equal("2 series here; choose one with --series UID: 1.2.3.1 (CT, \"lungs\", 1 slice); 1.2.3.2 (CT, \"lungs\", 2 slices)", Refused().Problem);
         Assert.Equal(2, DicomSeriesLoader.Load(_temp.Path, "1.2.3.2").Slices.Count);
         Assert.StartsWith("no series 9.9 here; found 1.2.3.1", Refused("9.9").Problem);
     }

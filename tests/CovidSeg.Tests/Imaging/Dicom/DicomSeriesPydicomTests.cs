@@ -136,6 +136,26 @@ public class DicomSeriesPydicomTests : IDisposable
     }
 
     [PydicomFact]
+    public void EnhancedMultiFrameFileWithShuffledFrames()
+    {
+        var spec = Spec(PydicomSeries.Ramp(3, 4, 5, 600, -300)) with
+        {
+            MultiFrame = true, Order = "shuffled", Slope = 2, Intercept = -1024, RowDirection = [0.8, 0.6, 0], ColumnDirection = [0, 0, -1],
+        };
+        var series = AssertReadsExactly(spec);
+        Assert.Single(series.Slices.Select(s => s.Path).Distinct());
+        Assert.Equal(2.5, series.SliceSpacing, 9);
+    }
+
+    [PydicomFact]
+    public void EnhancedMultiFrameRle()
+    {
+        var spec = Spec(PydicomSeries.Ramp(6, 5, 4, 2000, -1000), rows: 6, columns: 5) with { MultiFrame = true, Rle = true, Order = "reversed", Intercept = -1024 };
+        var series = AssertReadsExactly(spec);
+        Assert.Equal([3, 2, 1, 0], series.Slices.Select(s => s.Frame));
+    }
+
+    [PydicomFact]
     public void ASingleFileIsAOneSliceVolume()
     {
         var spec = Spec(PydicomSeries.Ramp(3, 4, 1, 100, 0)) with { Intercept = -1024 };

@@ -34,6 +34,7 @@ public sealed record PydicomSeries
     [JsonPropertyName("modality")] public string Modality { get; init; } = "CT";
     [JsonPropertyName("description")] public string Description { get; init; } = "chest";
     [JsonPropertyName("subfolders")] public bool Subfolders { get; init; }
+    [JsonPropertyName("multiframe")] public bool MultiFrame { get; init; }
 
     public int Slices => Stored.Length / (Rows * Columns);
 

@@ -98,6 +98,26 @@ public class SegmentationWriterTests : IDisposable
         Assert.Equal(expected, seg.Volume);
     }
 
+    [DciodvfyFact]
+    public void AMultiFrameSourceIsReferencedFrameByFrame()
+    {
+        var spec = new PydicomSeries { Out = _temp.File("enhanced"), Rows = 5, Columns = 7, Stored = PydicomSeries.Ramp(5, 7, 4, 400, -200), MultiFrame = true, Order = "reversed" };
+        var series = DicomSeriesLoader.Load(spec.Write());
+        string path = _temp.File("seg.dcm");
+        var written = SegmentationWriter.Write(path, series, Labels(series), Classes, "CovidSeg test", DateTime.Now)!;
+        var errors = DciodvfyErrors(path, out string report);
+        Assert.True(errors.Count == 0, "dciodvfy:\n" + report);
+
+        var seg = DicomFileReader.Read(path).Dataset;
+        var instances = seg.GetItems(DicomTags.ReferencedSeriesSequence)[0].GetItems(DicomTags.ReferencedInstanceSequence);
+        Assert.Equal(series.First.SopInstanceUid, Assert.Single(instances).GetString(DicomTags.ReferencedSopInstanceUid));
+        // Frames of segment 1 follow the slices along the normal; the file stores them in reverse, so frame numbers 4, 3, 2, 1.
+        var referencedFrames = seg.GetItems(DicomTags.PerFrameFunctionalGroupsSequence).Take(4)
+            .Select(f => f.GetItems(DicomTags.DerivationImageSequence)[0].GetItems(DicomTags.SourceImageSequence)[0].GetString(DicomTags.ReferencedFrameNumber));
+        Assert.Equal(["4", "3", "2", "1"], referencedFrames);
+        Assert.Equal(6, written.Frames);
+    }
+
     [Fact]
     public void NoLesionMeansNoSegmentation()
     {
