@@ -3,14 +3,6 @@ using CovidSeg.Imaging.Nifti;
 
 namespace CovidSeg.Imaging.Dicom;
 
-/// <summary>Who and what a written CT series belongs to (copied into every file).</summary>
-public sealed record CtSeriesIdentity(string PatientName, string PatientId, string StudyInstanceUid, string SeriesInstanceUid,
-    string FrameOfReferenceUid, string SeriesDescription)
-{
-    public static CtSeriesIdentity NewFor(string patientName, string patientId, string description) =>
-        new(patientName, patientId, DicomUid.New(), DicomUid.New(), DicomUid.New(), description);
-}
-
 /// <summary>
 /// Writes a Hounsfield-unit volume as a CT series: one CT Image Storage file per slice, Explicit VR Little Endian,
 /// unsigned 16-bit stored values with Rescale Intercept -1024 (as most scanners store CT), positions and orientation
