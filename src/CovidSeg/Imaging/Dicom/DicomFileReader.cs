@@ -4,7 +4,7 @@ namespace CovidSeg.Imaging.Dicom;
 
 /// <summary>
 /// Reads DICOM Part 10 files (PS3.10 7: 128-byte preamble, "DICM", file meta group in Explicit VR Little Endian)
-/// whose data set is Implicit or Explicit VR Little Endian, or RLE Lossless (PS3.5 7 and Annex A). Strict: every
+/// whose data set is Implicit or Explicit VR Little Endian, or encapsulated RLE / JPEG Lossless (PS3.5 7 and Annex A). Strict: every
 /// length is checked against the bytes that remain before anything is kept, undefined lengths are accepted only
 /// where the standard allows them (sequences, items, encapsulated pixel data), and any fault raises
 /// <see cref="InvalidInputException"/> naming the file, the tag and the byte offset.
@@ -152,7 +152,7 @@ public static class DicomFileReader
             {
                 if (tag == DicomTags.PixelData)
                 {
-                    if (!syntax.Rle) throw Fault($"pixel data {tag} at byte {start} is encapsulated (undefined length) but the transfer syntax {syntax.Name} is not compressed");
+                    if (!syntax.Encapsulated) throw Fault($"pixel data {tag} at byte {start} is encapsulated (undefined length) but the transfer syntax {syntax.Name} is not compressed");
                     return new DicomElement(tag, vr, ReadFragments(ref pos, end, tag));
                 }
                 // Undefined length is legal only for sequences; in implicit VR (and for UN) it marks one (PS3.5 6.2.2, 7.5).

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace CovidSeg.Imaging.Dicom;
 
 /// <summary>
-/// Turns the stored samples of a <see cref="DicomSlice"/> into Hounsfield units: decode (native or RLE), keep the
+/// Turns the stored samples of a <see cref="DicomSlice"/> into Hounsfield units: decode (native, RLE or JPEG Lossless), keep the
 /// stored bits, sign-extend, then value = Rescale Slope x sample + Rescale Intercept (the Modality LUT, PS3.3 C.11.1).
 /// </summary>
 public static class DicomPixelDecoder
@@ -16,14 +16,27 @@ public static class DicomPixelDecoder
         var element = slice.Dataset.Find(DicomTags.PixelData) ?? throw slice.Dataset.Problem("no Pixel Data (7FE0,0010)");
         var format = slice.Format;
         ReadOnlySpan<byte> raw;
-        if (slice.File.Syntax.Rle)
+        var compression = slice.File.Syntax.Compression;
+        if (compression != PixelCompression.None)
         {
             if (element.Fragments is not { } fragments)
-                throw slice.Dataset.Problem("transfer syntax is RLE Lossless but Pixel Data is not encapsulated");
+                throw slice.Dataset.Problem($"transfer syntax is {slice.File.Syntax.Name} but Pixel Data is not encapsulated");
             // One fragment per frame in multi-frame files; a single frame may be split over several.
             var frame = slice.FrameCount > 1 ? fragments[slice.Frame].ToArray() : Concatenate(fragments);
             var decoded = new byte[pixels * format.BytesPerSample];
-            RleDecoder.DecodeFrame(frame, pixels, format.BytesPerSample, decoded, slice.Path);
+            if (compression == PixelCompression.Rle)
+            {
+                RleDecoder.DecodeFrame(frame, pixels, format.BytesPerSample, decoded, slice.Path);
+            }
+            else
+            {
+                var samples = new ushort[pixels];
+                JpegLosslessDecoder.DecodeFrame(frame, slice.Rows, slice.Columns, samples, slice.Path);
+                if (format.BytesPerSample == 1)
+                    for (int i = 0; i < pixels; i++) decoded[i] = (byte)samples[i];
+                else
+                    for (int i = 0; i < pixels; i++) BinaryPrimitives.WriteUInt16LittleEndian(decoded.AsSpan(2 * i), samples[i]);
+            }
             raw = decoded;
         }
         else

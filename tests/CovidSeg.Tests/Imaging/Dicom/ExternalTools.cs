@@ -7,6 +7,7 @@ public static class ExternalTools
 {
     public const string Python = "/usr/bin/python3";
     public const string Dciodvfy = "/usr/bin/dciodvfy";
+    public const string Dcmcjpeg = "/usr/bin/dcmcjpeg";
 
     public static string? ProbePydicom()
     {
@@ -17,6 +18,9 @@ public static class ExternalTools
 
     public static string? ProbeDciodvfy() =>
         File.Exists(Dciodvfy) ? null : $"{Dciodvfy} not found; install dicom3tools (apt-get install dicom3tools) to validate the DICOM Segmentation";
+
+    public static string? ProbeDcmcjpeg() =>
+        File.Exists(Dcmcjpeg) ? null : $"{Dcmcjpeg} not found; install dcmtk (apt-get install dcmtk) to test JPEG Lossless files made by an independent encoder";
 
     public static (int Exit, string Output, string Error) Run(string program, IEnumerable<string> args)
     {
