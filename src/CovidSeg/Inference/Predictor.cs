@@ -157,7 +157,7 @@ public sealed class Predictor
         string stem = Directory.Exists(input) ? Path.GetFileName(trimmed) : Path.GetFileNameWithoutExtension(trimmed);
         return PredictVolume(input, stem, volume, clock, (labels, outputs, notes) =>
         {
-            var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name)).ToList();
+            var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name, c.R, c.G, c.B)).ToList();
             string name = stem + "_seg.dcm";
             string algorithm = "CovidSeg " + string.Join("+", Model.Members.Select(m => m.Manifest.Model.Arch).Distinct());
             var written = SegmentationWriter.Write(Path.Combine(Options.OutputDirectory, name), series, labels, classes, algorithm, DateTime.Now);

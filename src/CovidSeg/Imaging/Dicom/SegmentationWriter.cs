@@ -118,7 +118,7 @@ public static class SegmentationWriter
         {
             int number = i + 1;
             segmentLabels[number] = present[i].Class.Label;
-            segments.Add(Segment(number, present[i].Class.Name, algorithm));
+            segments.Add(Segment(number, present[i].Class, algorithm));
         }
         ds.SetSequence(DicomTags.SegmentSequence, [.. segments]);
 
@@ -174,9 +174,11 @@ public static class SegmentationWriter
         return item;
     }
 
-    private static DicomDataset Segment(int number, string name, string algorithm)
+    private static DicomDataset Segment(int number, SegmentClass segmentClass, string algorithm)
     {
+        string name = segmentClass.Name;
         var item = new DicomDataset();
+        item.SetUInt16(DicomTags.RecommendedDisplayCieLabValue, CieLabColor.FromRgb(segmentClass.R, segmentClass.G, segmentClass.B));
         item.SetSequence(DicomTags.SegmentedPropertyCategoryCodeSequence, LesionCodes.Category.ToItem());
         item.SetUInt16(DicomTags.SegmentNumber, (ushort)number);
         item.SetString(DicomTags.SegmentLabel, "LO", name);

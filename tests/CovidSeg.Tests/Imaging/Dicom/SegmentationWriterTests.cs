@@ -10,7 +10,7 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 /// </summary>
 public class SegmentationWriterTests : IDisposable
 {
-    private static readonly SegmentClass[] Classes = [new(1, "ground-glass opacity"), new(2, "consolidation"), new(3, "pleural effusion")];
+    private static readonly SegmentClass[] Classes = [new(1, "ground-glass opacity", 46, 204, 113), new(2, "consolidation", 241, 196, 15), new(3, "pleural effusion", 52, 152, 219)];
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -156,6 +156,7 @@ public class SegmentationWriterTests : IDisposable
         var segment = Assert.Single(file.Dataset.GetItems(DicomTags.SegmentSequence));
         Assert.Equal("consolidation", segment.GetString(DicomTags.SegmentLabel));
         Assert.Equal("95436008", segment.GetItems(DicomTags.SegmentedPropertyTypeCodeSequence)[0].GetString(DicomTags.CodeValue));
+        Assert.Equal(CieLabColor.FromRgb(241, 196, 15).SelectMany(v => BitConverter.GetBytes(v)), segment.Find(DicomTags.RecommendedDisplayCieLabValue)!.Value.ToArray());
     }
 
     private sealed class SegmentComparer : IEqualityComparer<SegmentView>
