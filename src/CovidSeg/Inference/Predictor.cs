@@ -66,9 +66,13 @@ public sealed class Predictor
         NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A DICOM input: a folder holding Part 10 files, a <c>.dcm</c> file, or any file with the Part 10 signature.</summary>
-    public static bool IsDicom(string path) =>
-        Directory.Exists(path) ? DicomSeriesLoader.IsDicomInput(path)
-        : Path.GetExtension(path).Equals(".dcm", StringComparison.OrdinalIgnoreCase) || (!NiftiFileName.IsNifti(path) && !ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) && DicomFileReader.HasPart10Signature(path));
+    public static bool IsDicom(string path)
+    {
+        if (Directory.Exists(path)) return DicomSeriesLoader.IsDicomInput(path);
+        if (Path.GetExtension(path).Equals(".dcm", StringComparison.OrdinalIgnoreCase)) return true;
+        // Scanners often write extension-less files: look for the signature, but never in a file named as another format.
+        return !IsSupportedName(path) && DicomFileReader.HasPart10Signature(path);
+    }
 
     /// <summary>Segments every input, then writes summary.csv and report.html; never throws for a bad input.</summary>
     public IReadOnlyList<PredictionOutcome> PredictAll(IEnumerable<string> inputs, Action<PredictionOutcome>? done = null)
@@ -153,8 +157,9 @@ public sealed class Predictor
         var series = DicomSeriesLoader.Load(input, Options.SeriesUid);
         var volume = series.ToVolume();
         clock.Lap(PredictionClock.Step.Read);
-        string trimmed = Path.TrimEndingDirectorySeparator(input);
-        string stem = Directory.Exists(input) ? Path.GetFileName(trimmed) : Path.GetFileNameWithoutExtension(trimmed);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)); // "." and "dir/" have a name too
+        string stem = Directory.Exists(input) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(full);
+        if (stem.Length == 0) stem = "dicom";
         return PredictVolume(input, stem, volume, clock, (labels, outputs, notes) =>
         {
             var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name, c.R, c.G, c.B)).ToList();
