@@ -43,6 +43,9 @@ public static class DicomSliceReader
         if (allocated is not (8 or 16)) throw ds.Problem($"Bits Allocated is {allocated}; only 8 and 16 are read");
         if (stored < 1 || stored > allocated) throw ds.Problem($"Bits Stored is {stored}; it must be 1..{allocated} (Bits Allocated)");
         if (representation > 1) throw ds.Problem($"Pixel Representation is {representation}; it must be 0 (unsigned) or 1 (signed)");
+        // PS3.5 8.1.1 and the CT Image module: samples sit in the low bits, so High Bit is Bits Stored - 1.
+        if (ds.Contains(DicomTags.HighBit) && ds.RequireUInt16(DicomTags.HighBit, "High Bit") != stored - 1)
+            throw ds.Problem($"High Bit is {ds.RequireUInt16(DicomTags.HighBit, "High Bit")} with {stored} bits stored; only High Bit = Bits Stored - 1 is read");
         var format = new DicomPixelFormat(allocated, stored, representation == 1, photometric);
 
         if (ds.Find(DicomTags.PixelData) is not { } pixels) throw ds.Problem("no Pixel Data (7FE0,0010)");

@@ -99,6 +99,15 @@ public class DicomFileReaderErrorTests : IDisposable
     }
 
     [Fact]
+    public void HighBitMustBeBitsStoredMinusOne()
+    {
+        var bytes = Valid();
+        int highBit = FindTag(bytes, 0x0028, 0x0102);
+        bytes[highBit + 8] = 11; // High Bit 11 with 16 bits stored
+        Assert.Contains("High Bit is 11 with 16 bits stored; only High Bit = Bits Stored - 1 is read", Refused(Write(bytes)).Problem);
+    }
+
+    [Fact]
     public void CompressedTransferSyntaxIsRefusedWithAConverter()
     {
         string uid = "1.2.3.4";
