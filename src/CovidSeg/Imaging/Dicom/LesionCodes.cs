@@ -1,11 +1,11 @@
 namespace CovidSeg.Imaging.Dicom;
 
 /// <summary>
-/// The coded category and type of each lesion class in a segmentation. Sources, checked in pydicom 2.3.1's
-/// copy of PS3.16 (pydicom/sr/_concepts_dict.py): category SCT 49755003 "Morphologically Abnormal Structure"
-/// (CID 7150); SCT 60046008 "Pleural effusion"; DCM 112120 "Ground glass opacity" (CID 6102/6104: DICOM's own term,
-/// as no SNOMED CT concept for it is listed there); SCT 95436008 "Lung consolidation" (SNOMED CT disorder concept);
-/// any other class SCT 52988006 "Lesion" (CID 7159).
+/// The coded category and type of each lesion class in a segmentation. Checked in pydicom 2.3.1's copy of PS3.16
+/// (pydicom/sr/_concepts_dict.py): category SCT 49755003 "Morphologically Abnormal Structure" (CID 7150),
+/// SCT 60046008 "Pleural effusion", and DCM 112120 "Ground glass opacity" (CID 6102/6104: DICOM's own term, as no
+/// SNOMED CT concept for it is listed there). Not in that list, looked up in a SNOMED-derived concept table:
+/// SCT 95436008 "Lung consolidation" (disorder). Any other class: SCT 52988006 "Lesion" (CID 7159).
 /// </summary>
 public static class LesionCodes
 {
