@@ -31,17 +31,17 @@ public class SegmentationWriterTests : IDisposable
     }
 
     /// <summary>
-    /// Runs dciodvfy and asserts it recognised a Segmentation IOD and reported no error: no "Error" or "Abort" line
+    /// Runs dciodvfy and asserts it recognised the IOD (a Segmentation by default) and reported no error: no "Error" or "Abort" line
     /// and exit code 0 (it prints warnings too; they are allowed). Returns its report.
     /// </summary>
-    public static string AssertDciodvfyAccepts(string path)
+    public static string AssertDciodvfyAccepts(string path, string iod = "Segmentation")
     {
         var (exit, output, error) = ExternalTools.Run(ExternalTools.Dciodvfy, [path]);
         string report = output + error;
         var lines = report.Split('\n', StringSplitOptions.TrimEntries);
         Assert.True(exit == 0, $"dciodvfy exited with {exit}:\n{report}");
         Assert.True(!lines.Any(l => l.Contains("Error", StringComparison.Ordinal) || l.StartsWith("Abort", StringComparison.Ordinal)), "dciodvfy:\n" + report);
-        Assert.True(lines.Contains("Segmentation"), "dciodvfy did not identify a Segmentation IOD:\n" + report);
+        Assert.True(lines.Contains(iod), $"dciodvfy did not identify a {iod} IOD:\n" + report);
         return report;
     }
 
