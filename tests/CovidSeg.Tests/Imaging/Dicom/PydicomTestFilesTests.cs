@@ -10,15 +10,7 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 /// </summary>
 public class PydicomTestFilesTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<string?> Folder = new(() =>
-    {
-        if (ExternalTools.ProbePydicom() is not null) return null;
-        var (exit, text, _) = ExternalTools.Run(ExternalTools.Python, ["-c", "import os, pydicom.data; print(os.path.join(os.path.dirname(pydicom.data.__file__), 'test_files'))"]);
-        string folder = text.Trim();
-        return exit == 0 && Directory.Exists(folder) ? folder : null;
-    });
-
-    private static string FileNamed(string name) => Path.Combine(Folder.Value!, name);
+    private static string FileNamed(string name) => Path.Combine(PydicomTestFiles.Folder, name);
 
     /// <summary>What CovidSeg makes of one file: "read N frames", or the first line of its refusal.</summary>
     private static string Outcome(string path)
@@ -39,11 +31,10 @@ public class PydicomTestFilesTests(ITestOutputHelper output)
         }
     }
 
-    [PydicomFact]
+    [PydicomTestFilesFact]
     public void EveryFileIsReadOrRefusedWithItsName()
     {
-        Assert.NotNull(Folder.Value);
-        var outcomes = Directory.GetFiles(Folder.Value!, "*.dcm").Order(StringComparer.Ordinal)
+        var outcomes = Directory.GetFiles(PydicomTestFiles.Folder, "*.dcm").Order(StringComparer.Ordinal)
             .ToDictionary(p => Path.GetFileName(p), Outcome);
         foreach (var (name, outcome) in outcomes) output.WriteLine($"{name}: {outcome}");
         Assert.Equal("read 1 frame(s)", outcomes["CT_small.dcm"]);
@@ -63,7 +54,7 @@ public class PydicomTestFilesTests(ITestOutputHelper output)
         return text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => (float)double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    [PydicomTheory]
+    [PydicomTestFilesTheory]
     [InlineData("CT_small.dcm")]        // a GE CT slice, explicit VR, signed 16-bit, rescale intercept -1024
     [InlineData("MR_small.dcm")]        // explicit VR
     [InlineData("MR_small_implicit.dcm")]
