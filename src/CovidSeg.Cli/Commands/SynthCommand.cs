@@ -1,11 +1,13 @@
 using System.CommandLine;
 using CovidSeg.Data.Phantom;
+using CovidSeg.Imaging.Dicom;
+using CovidSeg.Imaging.Nifti;
 using Spectre.Console;
 
 namespace CovidSeg.Cli.Commands;
 
 /// <summary><c>covidseg synth</c>: writes a synthetic chest-CT phantom data set in the images/ + masks/ layout, or a
-/// phantom CT volume as NIfTI.</summary>
+/// phantom CT volume as NIfTI (and with <c>--format dicom</c> also as a DICOM CT series).</summary>
 public static class SynthCommand
 {
     public static Command Create()
@@ -14,9 +16,10 @@ public static class SynthCommand
         var count = new Option<int>("--count", "-n") { Description = "number of slices (or of volumes with --slices)", DefaultValueFactory = _ => 16 };
         var size = new Option<int>("--size") { Description = "side of each square slice in pixels", DefaultValueFactory = _ => 256 };
         var slices = new Option<int>("--slices") { Description = "write NIfTI volumes of this many axial slices (imagesTr/ + labelsTr/ + lungs/) instead of PNG slices", DefaultValueFactory = _ => 0 };
+        var format = new Option<string>("--format") { Description = "with --slices: nifti, or dicom to also write each volume as a DICOM CT series in dicom/NAME/", DefaultValueFactory = _ => "nifti" };
         var seed = CommonOptions.Seed();
         var command = new Command("synth", "Write a seeded synthetic chest-CT phantom data set with exact masks (4 classes: background, GGO, consolidation, pleural effusion).");
-        foreach (var o in new Option[] { output, count, size, slices, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, count, size, slices, format, seed }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             string folder = parse.GetValue(output)!.FullName;
@@ -24,6 +27,9 @@ public static class SynthCommand
             if (n < 1) throw new CovidSegException($"--count must be at least 1, got {n}");
             if (side < 32) throw new CovidSegException($"--size must be at least 32 pixels, got {side}");
             if (z < 0) throw new CovidSegException($"--slices must be 0 (PNG slices) or positive, got {z}");
+            string kind = parse.GetValue(format) ?? "nifti";
+            if (kind is not ("nifti" or "dicom")) throw new CovidSegException($"--format must be nifti or dicom, got {kind}");
+            if (kind == "dicom" && z == 0) throw new CovidSegException("--format dicom needs --slices: only volumes are written as DICOM series");
             Directory.CreateDirectory(folder);
             if (z > 0)
             {
@@ -32,6 +38,14 @@ public static class SynthCommand
                     var volume = ChestPhantom.GenerateVolume(side, side, z, ChestPhantom.DeriveSeed(s, v));
                     string path = PhantomExport.WriteVolume(folder, $"phantom_{v:D3}", volume);
                     AnsiConsole.MarkupLine(Markup.Escape($"wrote {path} ({side}x{side}x{z}, {volume.SpacingMm.X:F2}x{volume.SpacingMm.Y:F2}x{volume.SpacingMm.Z:F2} mm)"));
+                    if (kind == "dicom")
+                    {
+                        string name = $"phantom_{v:D3}";
+                        string series = Path.Combine(folder, "dicom", name);
+                        var identity = CtSeriesIdentity.NewFor("Phantom^CovidSeg", name, "CovidSeg phantom chest CT");
+                        var files = CtSeriesWriter.Write(series, NiftiReader.Read(path), identity);
+                        AnsiConsole.MarkupLine(Markup.Escape($"wrote {series} ({files.Count} CT slices, series {identity.SeriesInstanceUid})"));
+                    }
                 }
                 return CommandRunner.Success;
             }

@@ -11,9 +11,17 @@ namespace CovidSeg.Inference;
 /// </summary>
 public static partial class OutputNames
 {
-    /// <summary>The stem every output of <paramref name="input"/> starts with: its file name without .png/.jpg/.nii/.nii.gz.</summary>
-    public static string Stem(string input) =>
-        NiftiFileName.IsNifti(input) ? NiftiFileName.Stem(input) : Path.GetFileNameWithoutExtension(input);
+    /// <summary>
+    /// The stem every output of <paramref name="input"/> starts with: a file's name without .png/.jpg/.dcm/.nii/.nii.gz,
+    /// a DICOM folder's own name ("." and "dir/" included).
+    /// </summary>
+    public static string Stem(string input)
+    {
+        if (NiftiFileName.IsNifti(input)) return NiftiFileName.Stem(input);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input));
+        string stem = Directory.Exists(input) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(full);
+        return stem.Length > 0 ? stem : "dicom"; // the root folder has no name
+    }
 
     /// <summary>
     /// Throws <see cref="CovidSegException"/> when two inputs share an output stem, when (with overlays) one input's

@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
+using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.IO;
 
@@ -12,13 +13,15 @@ namespace CovidSeg.Inference;
 /// input named like it (NAME.png, NAME.nii.gz or NAME.nii); null = compute one (<see cref="LungMask"/>).</param>
 /// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
 /// <param name="MaxPixels">Largest PNG/JPEG accepted, checked from its header before decoding (<see cref="ImageFile.DefaultMaxPixels"/>).</param>
+/// <param name="SeriesUid">For DICOM folders holding several series: the Series Instance UID to segment.</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
-    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels);
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels, string? SeriesUid = null);
 
 /// <summary>
-/// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels) and NIfTI 2D/3D images
-/// (Hounsfield units, segmented axial slice by axial slice). Per input it writes the label mask (NAME.png at the
-/// input's size, or NAME.nii.gz on the input's voxel grid via <see cref="NiftiWriter.WriteLabelsLike"/>), optional
+/// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels), NIfTI 2D/3D images and
+/// DICOM CT series (Hounsfield units, segmented slice by slice). Per input it writes the label mask (NAME.png at the
+/// input's size, or NAME.nii.gz on the input's voxel grid via <see cref="NiftiWriter.WriteLabelsLike"/>; for DICOM
+/// also NAME_seg.dcm, a DICOM Segmentation of the series via <see cref="SegmentationWriter"/>), optional
 /// overlays, NAME.json and NAME.md (<see cref="InfectionQuantification"/>); at the end DIR/summary.csv and
 /// DIR/report.html (<see cref="PredictionReports"/>). Every file is written under a temporary name and renamed.
 /// An input that fails is reported with its error and the others still run.
@@ -40,7 +43,8 @@ public sealed class Predictor
     public InferenceClock SegmentationClock => _segmenter.Clock;
 
     /// <summary>
-    /// Files to segment: each file as given, each folder's images and NIfTI files (not recursive) in natural order.
+    /// Inputs to segment: each file as given; each folder's images and NIfTI files (not recursive) in natural order,
+    /// or, when it has none of those but holds DICOM files (at any depth), the folder itself as one DICOM series.
     /// A file named twice (directly or through its folder) is segmented once.
     /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> paths)
@@ -54,7 +58,7 @@ public sealed class Predictor
                 continue;
             }
             var found = Directory.GetFiles(path).Where(IsSupportedName).OrderBy(f => Path.GetFileName(f), new NaturalStringComparer()).ToList();
-            if (found.Count == 0) files.Add(path); // reported as a failure: nothing to segment there
+            if (found.Count == 0) files.Add(path); // one DICOM series, or reported as a failure: nothing to segment there
             files.AddRange(found);
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -63,6 +67,15 @@ public sealed class Predictor
 
     public static bool IsSupportedName(string path) =>
         NiftiFileName.IsNifti(path) || ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A DICOM input: a folder holding Part 10 files, a <c>.dcm</c> file, or any file with the Part 10 signature.</summary>
+    public static bool IsDicom(string path)
+    {
+        if (Directory.Exists(path)) return DicomSeriesLoader.IsDicomInput(path);
+        if (Path.GetExtension(path).Equals(".dcm", StringComparison.OrdinalIgnoreCase)) return true;
+        // Scanners often write extension-less files: look for the signature, but never in a file named as another format.
+        return !IsSupportedName(path) && DicomFileReader.HasPart10Signature(path);
+    }
 
     /// <summary>
     /// Segments every input, then writes summary.csv and report.html; never throws for a bad input. Inputs whose outputs
@@ -101,9 +114,11 @@ public sealed class Predictor
     /// <summary>Segments one file and writes its outputs; bad input raises <see cref="InvalidInputException"/>.</summary>
     public PredictionOutcome PredictOne(string input)
     {
-        if (Directory.Exists(input)) throw new InvalidInputException(input, "folder holds no PNG, JPEG or NIfTI file");
+        if (Directory.Exists(input))
+            return IsDicom(input) ? PredictDicom(input) : throw new InvalidInputException(input, "folder holds no PNG, JPEG, NIfTI or DICOM file");
         if (!File.Exists(input)) throw new InvalidInputException(input, "file not found");
-        return NiftiFileName.IsNifti(input) ? PredictNifti(input) : PredictImage(input);
+        if (NiftiFileName.IsNifti(input)) return PredictNifti(input);
+        return IsDicom(input) ? PredictDicom(input) : PredictImage(input);
     }
 
     private PredictionOutcome PredictImage(string input)
@@ -142,7 +157,6 @@ public sealed class Predictor
     {
         var clock = new PredictionClock();
         var volume = NiftiReader.Read(input);
-        string stem = OutputNames.Stem(input);
         var notes = new List<string>();
         long nonFinite = NonFiniteVoxels.ReplaceWithAir(volume.Data);
         if (nonFinite == volume.VoxelCount)
@@ -151,10 +165,44 @@ public sealed class Predictor
         if (volume.Header.SclSlope == 0)
             notes.Add("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units");
         clock.Lap(PredictionClock.Step.Read);
+        return PredictVolume(input, OutputNames.Stem(input), volume, clock, notes, (_, _, _) => { });
+    }
+
+    /// <summary>
+    /// A DICOM CT series (folder) or file: read into Hounsfield units on the series' grid, then the same outputs as a
+    /// NIfTI volume plus NAME_seg.dcm, a DICOM Segmentation in the source study (none when no lesion is found).
+    /// </summary>
+    private PredictionOutcome PredictDicom(string input)
+    {
+        var clock = new PredictionClock();
+        var series = DicomSeriesLoader.Load(input, Options.SeriesUid);
+        var volume = series.ToVolume();
+        clock.Lap(PredictionClock.Step.Read);
+        string stem = OutputNames.Stem(input);
+        return PredictVolume(input, stem, volume, clock, [], (labels, outputs, notes) =>
+        {
+            var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name, c.R, c.G, c.B)).ToList();
+            string name = stem + "_seg.dcm";
+            string algorithm = "CovidSeg " + string.Join("+", Model.Members.Select(m => m.Manifest.Model.Arch).Distinct());
+            var written = SegmentationWriter.Write(Path.Combine(Options.OutputDirectory, name), series, labels, classes, algorithm, DateTime.Now);
+            if (written is null)
+            {
+                notes.Add("no lesion found, so no DICOM Segmentation was written (it needs at least one segment)");
+                return;
+            }
+            outputs.Add(name);
+            notes.Add($"DICOM Segmentation {name}: series {written.SeriesInstanceUid}, {written.Frames} frames, {written.SegmentLabels.Count} segment(s), in study {series.StudyInstanceUid}");
+        });
+    }
+
+    /// <summary>Segments a Hounsfield volume and writes its label volume, overlays and reports; <paramref name="alsoWrite"/> adds outputs and notes.</summary>
+    private PredictionOutcome PredictVolume(string input, string stem, NiftiVolume volume, PredictionClock clock, List<string> notes, Action<byte[], List<string>, List<string>> alsoWrite)
+    {
         var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
         clock.Lap(PredictionClock.Step.Segmentation);
         var outputs = new List<string> { stem + ".nii.gz" };
         NiftiWriter.WriteLabelsLike(Path.Combine(Options.OutputDirectory, stem + ".nii.gz"), volume.Header, labels);
+        alsoWrite(labels, outputs, notes);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
 
         int plane = volume.Nx * volume.Ny;

@@ -102,6 +102,28 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
     }
 
     [Fact]
+    public void ADicomFolderWithTwoSeriesNeedsSeriesAndThenWritesItsOutputs()
+    {
+        using var folder = new TempFolder();
+        string dicom = folder.File("study");
+        Directory.CreateDirectory(dicom);
+        var phantom = ChestPhantom.GenerateVolume(48, 48, 3, seed: 4);
+        var volume = CovidSeg.Imaging.Nifti.NiftiVolume.Create(48, 48, 3, phantom.Hounsfield, 0.8, 0.8, 2);
+        var ct = CovidSeg.Imaging.Dicom.CtSeriesIdentity.NewFor("P^Q", "P1", "chest");
+        CovidSeg.Imaging.Dicom.CtSeriesWriter.Write(Path.Combine(dicom, "a"), volume, ct);
+        CovidSeg.Imaging.Dicom.CtSeriesWriter.Write(Path.Combine(dicom, "b"), volume, ct with { SeriesInstanceUid = "1.2.3.99" });
+        string output = folder.File("out");
+
+        Assert.Equal(CommandRunner.Failure, Run("predict", "--model", run.RunDirectory, "--input", dicom, "--out", output, "--threads", "2"));
+        Assert.False(File.Exists(Path.Combine(output, "study.nii.gz")));
+
+        int code = Run("predict", "--model", run.RunDirectory, "--input", dicom, "--out", output, "--series", "1.2.3.99", "--threads", "2");
+        Assert.Equal(CommandRunner.Success, code);
+        Assert.True(File.Exists(Path.Combine(output, "study.nii.gz")));
+        Assert.True(File.Exists(Path.Combine(output, "study.json")));
+    }
+
+    [Fact]
     public void AMissingModelFailsTheCommand()
     {
         using var folder = new TempFolder();

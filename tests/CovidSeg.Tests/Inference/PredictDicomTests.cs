@@ -1,0 +1,87 @@
+using System.Text.Json;
+using CovidSeg.Data.Phantom;
+using CovidSeg.Imaging.Dicom;
+using CovidSeg.Imaging.Nifti;
+using CovidSeg.Inference;
+using CovidSeg.Tests.Imaging.Dicom;
+
+namespace CovidSeg.Tests.Inference;
+
+/// <summary>
+/// <c>predict</c> on a DICOM CT series: the same labels and quantification as the same volume given as NIfTI, a
+/// label volume on the same grid, and a DICOM Segmentation that dciodvfy accepts and pydicom reads back to those labels.
+/// </summary>
+public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A 48 x 40 x 5 phantom as chest.nii.gz and as the CT series ct/ on the same grid; returns both paths.</summary>
+    private (string Nifti, string Dicom) Inputs()
+    {
+        var phantom = ChestPhantom.GenerateVolume(48, 40, 5, seed: 9);
+        var header = NiftiHeader.Create(48, 40, 5, phantom.SpacingMm.X, phantom.SpacingMm.Y, phantom.SpacingMm.Z);
+        header.QOffsetX = -12.5f;
+        header.SRowX[3] = -12.5f;
+        string nifti = _folder.File("chest.nii.gz");
+        NiftiWriter.Write(nifti, new NiftiVolume(header, phantom.Hounsfield), NiftiDataType.Int16);
+        string dicom = _folder.File("ct");
+        CtSeriesWriter.Write(dicom, NiftiReader.Read(nifti), CtSeriesIdentity.NewFor("Phantom^Test", "P9", "phantom"));
+        return (nifti, dicom);
+    }
+
+    private IReadOnlyList<PredictionOutcome> PredictBoth(string nifti, string dicom)
+    {
+        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        var outcomes = new Predictor(ensemble, new PredictionOptions(_folder.File("out"), BatchSize: 2)).PredictAll([nifti, dicom]);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
+        return outcomes;
+    }
+
+    [Fact]
+    public void DicomSeriesGivesTheSameLabelsAndQuantificationAsNifti()
+    {
+        var (nifti, dicom) = Inputs();
+        var outcomes = PredictBoth(nifti, dicom);
+        var fromNifti = NiftiReader.Read(_folder.File("out/chest.nii.gz"));
+        var fromDicom = NiftiReader.Read(_folder.File("out/ct.nii.gz"));
+        Assert.Equal(fromNifti.Data, fromDicom.Data);
+        var a = fromNifti.Affine();
+        var b = fromDicom.Affine();
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++)
+                Assert.Equal(a[r, c], b[r, c], 4);
+
+        var (n, d) = (outcomes[0].Report!, outcomes[1].Report!);
+        Assert.Equal(n.Classes.Select(c => (c.Pixels, c.VolumeMl, c.PercentOfLung)), d.Classes.Select(c => (c.Pixels, c.VolumeMl, c.PercentOfLung)));
+        Assert.Equal((n.LungPixels, n.LungSize, n.PercentOpacity), (d.LungPixels, d.LungSize, d.PercentOpacity));
+        bool lesions = fromDicom.Data.Any(v => v > 0);
+        Assert.Equal(lesions, d.Outputs!.Contains("ct_seg.dcm"));
+        Assert.Equal(lesions, File.Exists(_folder.File("out/ct_seg.dcm")));
+    }
+
+    [DciodvfyFact]
+    public void ItsSegmentationPassesDciodvfyAndReadsBackAsTheNiftiLabels()
+    {
+        var (nifti, dicom) = Inputs();
+        PredictBoth(nifti, dicom);
+        var labels = NiftiReader.Read(_folder.File("out/ct.nii.gz")).Data.Select(v => (int)v).ToArray();
+        Assert.True(labels.Any(v => v > 0), "the fixture's network found no lesion in the phantom, so there is no segmentation to check");
+        string seg = _folder.File("out/ct_seg.dcm");
+
+        SegmentationWriterTests.AssertDciodvfyAccepts(seg);
+
+        string script = Path.Combine(AppContext.BaseDirectory, "Imaging", "Dicom", "read_seg.py");
+        var (exit, output, error) = ExternalTools.Run(ExternalTools.Python, [script, seg, dicom]);
+        Assert.True(exit == 0, $"read_seg.py failed: {error}");
+        using var json = JsonDocument.Parse(output);
+        // Segment numbers back to label values through the segment labels.
+        var names = new[] { "background", "ground-glass opacity", "consolidation", "pleural effusion" };
+        var labelOfSegment = json.RootElement.GetProperty("segments").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("number").GetInt32(), s => Array.IndexOf(names, s.GetProperty("label").GetString()));
+        var volume = json.RootElement.GetProperty("volume").EnumerateArray().Select(v => v.GetInt32() == 0 ? 0 : labelOfSegment[v.GetInt32()]).ToArray();
+        Assert.Equal(labels, volume);
+        Assert.Equal(labels.Distinct().Count(v => v > 0), labelOfSegment.Count);
+    }
+}
