@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace CovidSeg.Runtime;
@@ -8,14 +7,13 @@ namespace CovidSeg.Runtime;
 /// libtorch tries it again for every convolution and prints "Could not initialize NNPACK! Reason: Unsupported
 /// hardware." each time (3,280 lines in one demo); where it does initialise, it would make the kernel that runs, and
 /// so the last bits of the results, depend on the machine. TorchSharp has no switch for it, so this calls libtorch's
-/// own, at::globalContext().setUserEnabledNNPACK(false), through its exported C++ symbols.
+/// own, at::globalContext().setUserEnabledNNPACK(false).
 /// </summary>
 public static class NnpackSwitch
 {
-    private const string Library = "libtorch_cpu.so";
-    private const string GlobalContext = "_ZN2at13globalContextEv";                    // at::globalContext()
-    private const string SetEnabled = "_ZN2at7Context20setUserEnabledNNPACKEb";        // at::Context::setUserEnabledNNPACK(bool)
-    private const string GetEnabled = "_ZNK2at7Context17userEnabledNNPACKEv";          // at::Context::userEnabledNNPACK() const
+    private static readonly LibTorchContextFlag Flag = new(
+        GetterSymbol: "_ZNK2at7Context17userEnabledNNPACKEv",     // at::Context::userEnabledNNPACK() const
+        SetterSymbol: "_ZN2at7Context20setUserEnabledNNPACKEb");  // at::Context::setUserEnabledNNPACK(bool)
 
     private static string? _failure;
 
@@ -27,45 +25,16 @@ public static class NnpackSwitch
     {
         try
         {
-            _ = torch.get_num_threads(); // makes TorchSharp load libtorch, so the library below is the one it uses
-            if (!OperatingSystem.IsLinux()) { _failure = "only reachable on Linux"; return; }
-            unsafe
-            {
-                nint context = Context(out nint lib);
-                ((delegate* unmanaged<nint, byte, void>)NativeLibrary.GetExport(lib, SetEnabled))(context, 0);
-            }
+            _ = torch.get_num_threads(); // makes TorchSharp load libtorch, so the switch below is the one it uses
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        catch (TypeInitializationException e)
         {
             _failure = e.Message.Split('\n')[0];
+            return;
         }
+        _failure = OperatingSystem.IsLinux() ? Flag.TrySet(false) : "only reachable on Linux";
     }
 
     /// <summary>Whether libtorch may use NNPACK for convolutions in this process; null when that cannot be asked.</summary>
-    public static bool? Enabled
-    {
-        get
-        {
-            if (!OperatingSystem.IsLinux()) return null;
-            try
-            {
-                unsafe
-                {
-                    nint context = Context(out nint lib);
-                    return ((delegate* unmanaged<nint, byte>)NativeLibrary.GetExport(lib, GetEnabled))(context) != 0;
-                }
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return null;
-            }
-        }
-    }
-
-    /// <summary>libtorch's global context object (the `this` of the switch) and the library handle.</summary>
-    private static unsafe nint Context(out nint library)
-    {
-        library = NativeLibrary.Load(Library); // already loaded by TorchSharp: the loader finds it by its soname
-        return ((delegate* unmanaged<nint>)NativeLibrary.GetExport(library, GlobalContext))();
-    }
+    public static bool? Enabled => OperatingSystem.IsLinux() ? Flag.Get() : null;
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CovidSeg.Runtime;
 
 /// <summary>
@@ -9,52 +7,13 @@ namespace CovidSeg.Runtime;
 /// </summary>
 public static class OneDnnSwitch
 {
-    private const string Library = "libtorch_cpu.so";
-    private const string GlobalContext = "_ZN2at13globalContextEv";               // at::globalContext()
-    private const string SetEnabled = "_ZN2at7Context20setUserEnabledMkldnnEb";   // at::Context::setUserEnabledMkldnn(bool)
-    private const string GetEnabled = "_ZNK2at7Context17userEnabledMkldnnEv";     // at::Context::userEnabledMkldnn() const
+    private static readonly LibTorchContextFlag Flag = new(
+        GetterSymbol: "_ZNK2at7Context17userEnabledMkldnnEv",     // at::Context::userEnabledMkldnn() const
+        SetterSymbol: "_ZN2at7Context20setUserEnabledMkldnnEb");  // at::Context::setUserEnabledMkldnn(bool)
 
     /// <summary>Whether libtorch may use oneDNN now; null where the switch cannot be reached.</summary>
-    public static bool? Enabled
-    {
-        get
-        {
-            try
-            {
-                unsafe
-                {
-                    nint context = Context(out nint lib);
-                    return ((delegate* unmanaged<nint, byte>)NativeLibrary.GetExport(lib, GetEnabled))(context) != 0;
-                }
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return null;
-            }
-        }
-    }
+    public static bool? Enabled => Flag.Get();
 
     /// <summary>Sets the switch; returns false where it cannot be reached (nothing changes then).</summary>
-    public static bool TrySet(bool enabled)
-    {
-        try
-        {
-            unsafe
-            {
-                nint context = Context(out nint lib);
-                ((delegate* unmanaged<nint, byte, void>)NativeLibrary.GetExport(lib, SetEnabled))(context, enabled ? (byte)1 : (byte)0);
-            }
-            return true;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    private static unsafe nint Context(out nint library)
-    {
-        library = NativeLibrary.Load(Library);
-        return ((delegate* unmanaged<nint>)NativeLibrary.GetExport(library, GlobalContext))();
-    }
+    public static bool TrySet(bool enabled) => Flag.TrySet(enabled) is null;
 }
