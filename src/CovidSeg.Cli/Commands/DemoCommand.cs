@@ -89,8 +89,8 @@ public static class DemoCommand
             var sample = data.Load(i);
             var predicted = segmenter.Segment(sample.Image);
             ImageFile.WriteLabels(Path.Combine(predDir, sample.Id + ".png"), predicted);
-            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), sample.Image.Width, sample.Image.Height,
-                Overlay.Render(sample.Image, predicted, data.Labels));
+            var overlay = Overlay.Picture(sample.Image, predicted, data.Labels);
+            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), overlay.Width, overlay.Height, overlay.Rgb);
             metrics.Add(sample.Id, sample.Mask, predicted);
         }
         return metrics.ToReport();
