@@ -10,7 +10,7 @@ public static class ViewCommand
     {
         var results = new Argument<DirectoryInfo>("RESULTS_DIR") { Description = "folder written by `covidseg predict --out`" };
         var port = new Option<int>("--port") { Description = "port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => 0 };
-        var truth = new Option<DirectoryInfo?>("--gt") { Description = "folder of ground-truth masks named like the outputs (NAME.png, NAME.nii.gz or NAME.nii): shown beside the prediction, with Dice" };
+        var truth = new Option<DirectoryInfo?>("--gt") { Description = "folder of ground-truth masks named like the outputs (NAME.png, NAME.nii.gz or NAME.nii; NAME_0000 also finds NAME, as in nnU-Net folders): shown beside the prediction, with Dice" };
         var command = new Command("view", "Look through predict's results in a local web page (loopback only): slices, overlays, quantification, ground truth.");
         command.Arguments.Add(results);
         command.Options.Add(port);

@@ -45,14 +45,21 @@ public sealed class ResultsCatalog
             string input = report["input"]!.GetValue<string>();
             string? mask = report["outputs"]!.AsArray().Select(o => o?.GetValue<string>()).FirstOrDefault(o => o is not null &&
                 (o.Equals(name + ".png", StringComparison.Ordinal) || o.Equals(name + ".nii.gz", StringComparison.Ordinal)));
-            string? truth = truthDirectory is null ? null
-                : new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(truthDirectory, name + ext)).FirstOrDefault(File.Exists);
+            string? truth = truthDirectory is null ? null : TruthFor(truthDirectory, name);
             entries.Add(new ViewerEntry(name, input, Resolve(input), "ok", null, report, mask is null ? null : Path.Combine(root, mask), truth));
         }
         entries.AddRange(FailedInputs(root));
         if (entries.Count == 0)
             throw new CovidSegException($"RESULTS_DIR {resultsDirectory} holds no predict report (NAME.json) or summary.csv: run `covidseg predict --out {resultsDirectory}` first");
         return new ResultsCatalog(root, labels ?? LabelSet.SemiSeg, entries);
+    }
+
+    /// <summary>The truth of output NAME: NAME.png, NAME.nii.gz or NAME.nii; an nnU-Net image NAME_0000 also matches the
+    /// label NAME, as imagesTr/ and labelsTr/ name them.</summary>
+    public static string? TruthFor(string truthDirectory, string name)
+    {
+        var stems = name.EndsWith("_0000", StringComparison.Ordinal) ? new[] { name, name[..^5] } : [name];
+        return stems.SelectMany(stem => new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(truthDirectory, stem + ext))).FirstOrDefault(File.Exists);
     }
 
     /// <summary>A predict report, or null for any other JSON file in the folder.</summary>

@@ -45,6 +45,17 @@ public class ViewCommandTests
         Assert.Equal("--port must be 0..65535, got 70000", e.Message);
     }
 
+    [Fact]
+    public void TruthIsFoundByTheOutputNameOrItsNnUNetLabelName()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("a.png"), "");
+        File.WriteAllText(folder.File("case_001.nii.gz"), "");
+        Assert.Equal(folder.File("a.png"), ResultsCatalog.TruthFor(folder.Path, "a"));
+        Assert.Equal(folder.File("case_001.nii.gz"), ResultsCatalog.TruthFor(folder.Path, "case_001_0000"));
+        Assert.Null(ResultsCatalog.TruthFor(folder.Path, "b"));
+    }
+
     [Theory]
     [InlineData("a,b,c", new[] { "a", "b", "c" })]
     [InlineData("\"x, y\",failed,\"say \"\"no\"\"\"", new[] { "x, y", "failed", "say \"no\"" })]
