@@ -114,6 +114,21 @@ public class OverlayTests
     }
 
     [Fact]
+    public void SideBySidePutsTheRightPictureAfterTheGap()
+    {
+        var left = new RgbPicture(2, 1, [1, 2, 3, 4, 5, 6]);
+        var right = new RgbPicture(1, 2, [7, 8, 9, 10, 11, 12]);
+        var row = SideBySide.Join(left, right, gap: 2);
+        Assert.Equal((5, 2), (row.Width, row.Height));
+        Assert.Equal(((byte)4, (byte)5, (byte)6), row[1, 0]);
+        Assert.Equal(OverlayLegend.Background, row[2, 0]);
+        Assert.Equal(OverlayLegend.Background, row[3, 1]);
+        Assert.Equal(((byte)7, (byte)8, (byte)9), row[4, 0]);
+        Assert.Equal(((byte)10, (byte)11, (byte)12), row[4, 1]);
+        Assert.Equal(OverlayLegend.Background, row[0, 1]); // below the shorter left picture
+    }
+
+    [Fact]
     public void MismatchedSizesAreRefused()
     {
         var image = new GreyImage(2, 2, new float[4], IntensityScale.Display8Bit);
