@@ -69,8 +69,8 @@ public sealed class ViewerScan
             note = $"input unreadable ({e.Message}): labels are shown over grey";
         }
         if (volume is not null) NonFiniteVoxels.ReplaceWithAir(volume.Data);
-        int gw = volume?.Nx ?? slice?.Width ?? width, gh = volume?.Ny ?? slice?.Height ?? height, gd = volume?.Nz ?? 1;
-        if ((gw, gh, gd) != (width, height, depth))
+        int gw = volume?.Nx ?? slice?.Width ?? width, gh = volume?.Ny ?? slice?.Height ?? height, gd = volume?.Nz ?? (slice is null ? depth : 1);
+        if ((volume is not null || slice is not null) && (gw, gh, gd) != (width, height, depth))
         {
             note = $"input {entry.Input} is {gw}x{gh}x{gd} but its labels are {width}x{height}x{depth}: labels are shown over grey";
             (volume, slice) = (null, null);

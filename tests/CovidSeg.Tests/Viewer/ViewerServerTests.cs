@@ -201,6 +201,20 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
     }
 
     [Fact]
+    public void AnInputThatIsGoneStillShowsItsLabelsOverGreyWithANote()
+    {
+        using var folder = new TempFolder();
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(results.Results, "chest.json")))!;
+        report["input"] = "/nonexistent/chest.nii.gz";
+        File.WriteAllText(folder.File("chest.json"), report.ToJsonString());
+        File.Copy(Path.Combine(results.Results, "chest.nii.gz"), folder.File("chest.nii.gz"));
+        var scan = CovidSeg.Cli.Viewer.ResultsCatalog.Load(folder.Path).Scan(0);
+        Assert.Equal("input /nonexistent/chest.nii.gz not found: labels are shown over grey", scan.Note);
+        Assert.Equal((48, 40, 5, false), (scan.Width, scan.Height, scan.Depth, scan.Hounsfield));
+        Assert.All(scan.Slice(2).Pixels, p => Assert.Equal(128f, p));
+    }
+
+    [Fact]
     public async Task FilesOfTheResultsFolderAreServed()
     {
         using var response = await Client.GetAsync("/files/report.html");
