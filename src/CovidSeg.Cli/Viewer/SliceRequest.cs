@@ -6,12 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace CovidSeg.Cli.Viewer;
 
 /// <summary>
-/// What the page asks to see of one slice, from the query string: z, layer (prediction, truth or none), style
+/// What the page asks to see of one slice, from the query string: z, layer (prediction, truth, both = the prediction
+/// with the truth's outlines over it, or none), style
 /// (fill, outline), alpha (0..1), window (lung, mediastinum; Hounsfield inputs only) and hide (class numbers to leave out).
 /// </summary>
 public sealed record SliceRequest(int Z, string Layer, OverlayOptions Options, IReadOnlySet<int> Hidden)
 {
-    public static readonly string[] Layers = ["prediction", "truth", "none"];
+    public static readonly string[] Layers = ["prediction", "truth", "both", "none"];
 
     /// <summary>Reads and checks the query; anything wrong is a <see cref="CovidSegException"/> naming the parameter.</summary>
     public static SliceRequest Parse(IQueryCollection query, ViewerScan scan, LabelSet labels)
@@ -19,8 +20,8 @@ public sealed record SliceRequest(int Z, string Layer, OverlayOptions Options, I
         int z = Integer(query, "z", 0);
         if (z < 0 || z >= scan.Depth) throw new CovidSegException($"z must be 0..{scan.Depth - 1}, got {z}");
         string layer = query["layer"].FirstOrDefault() ?? "prediction";
-        if (!Layers.Contains(layer)) throw new CovidSegException($"layer must be prediction, truth or none, got '{layer}'");
-        if (layer == "truth" && scan.Truth is null) throw new CovidSegException("layer truth: this input has no ground truth (--gt)");
+        if (!Layers.Contains(layer)) throw new CovidSegException($"layer must be prediction, truth, both or none, got '{layer}'");
+        if (layer is "truth" or "both" && scan.Truth is null) throw new CovidSegException($"layer {layer}: this input has no ground truth (--gt)");
         var style = OverlayStyles.Parse(query["style"].FirstOrDefault() ?? "fill", "style");
         string alphaText = query["alpha"].FirstOrDefault() ?? "0.5";
         if (!double.TryParse(alphaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double alpha) || alpha is < 0 or > 1)
@@ -47,10 +48,12 @@ public sealed record SliceRequest(int Z, string Layer, OverlayOptions Options, I
     {
         var image = scan.Slice(Z);
         byte[] shown = Layer == "none" ? new byte[scan.Width * scan.Height] : scan.Mask(Z, Layer == "truth").Labels;
-        if (Hidden.Count > 0) shown = shown.Select(l => Hidden.Contains(l) ? (byte)0 : l).ToArray();
-        var rgb = Overlay.Render(image, new LabelMask(scan.Width, scan.Height, shown), labels, Options);
+        var rgb = Overlay.Render(image, new LabelMask(scan.Width, scan.Height, Hide(shown)), labels, Options);
+        if (Layer == "both") Overlay.DrawOutlines(rgb, new LabelMask(scan.Width, scan.Height, Hide(scan.Mask(Z, truth: true).Labels)), labels);
         return new RgbPicture(scan.Width, scan.Height, rgb).ToPng();
     }
+
+    private byte[] Hide(byte[] labels) => Hidden.Count == 0 ? labels : labels.Select(l => Hidden.Contains(l) ? (byte)0 : l).ToArray();
 
     private static int Integer(IQueryCollection query, string name, int fallback)
     {

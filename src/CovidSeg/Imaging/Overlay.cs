@@ -42,6 +42,21 @@ public static class Overlay
     public static RgbPicture Picture(GreyImage image, LabelMask mask, LabelSet labels, OverlayOptions? options = null) =>
         OverlayLegend.AppendStrip(new RgbPicture(image.Width, image.Height, Render(image, mask, labels, options)), labels);
 
+    /// <summary>Paints the edge of each region of <paramref name="mask"/> in its full class colour onto <paramref name="rgb"/>
+    /// (an image of the mask's size): a second label map, e.g. the truth, drawn over a rendered prediction.</summary>
+    public static void DrawOutlines(byte[] rgb, LabelMask mask, LabelSet labels)
+    {
+        if (rgb.Length != mask.Labels.Length * 3) throw new ArgumentException($"image has {rgb.Length / 3} pixels but mask is {mask.Width}x{mask.Height}");
+        for (int i = 0; i < mask.Labels.Length; i++)
+        {
+            int label = mask.Labels[i];
+            if (label == 0 || !OnEdge(mask, i)) continue;
+            if (label >= labels.Count) throw new ArgumentException($"mask label {label} at pixel {i} is outside the label set (0..{labels.Count - 1})");
+            var c = labels.Classes[label];
+            (rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]) = (c.R, c.G, c.B);
+        }
+    }
+
     /// <summary>A pixel with a 4-neighbour of another label; neighbours outside the image do not count, so a region
     /// cut by the image border is not outlined along it.</summary>
     private static bool OnEdge(LabelMask mask, int i)

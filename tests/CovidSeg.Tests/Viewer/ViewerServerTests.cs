@@ -149,6 +149,31 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
     }
 
     [Fact]
+    public async Task TruthOverThePredictionIsItsOutlineInFullColour()
+    {
+        var input = NiftiReader.Read(Path.Combine(results.Inputs, "chest.nii.gz"));
+        var truth = NiftiReader.Read(Path.Combine(results.Truth, "chest.nii.gz")).Data;
+        const int z = 2;
+        // alpha 0: the prediction leaves the grey as it is, so only the truth's outline is coloured.
+        using var png = await GetPng($"/api/inputs/0/slice.png?z={z}&layer=both&alpha=0");
+        int edges = 0;
+        for (int y = 1; y < 39; y++)
+            for (int x = 1; x < 47; x++)
+            {
+                int i = z * 48 * 40 + y * 48 + x;
+                int l = (int)truth[i];
+                bool edge = l != 0 && ((int)truth[i - 1] != l || (int)truth[i + 1] != l || (int)truth[i - 48] != l || (int)truth[i + 48] != l);
+                byte g = Grey(input.Data[i], -600, 1500);
+                var c = LabelSet.MedSeg.Classes[l];
+                var expected = edge ? (c.R, c.G, c.B) : (g, g, g);
+                var p = png.GetPixel(x, y);
+                Assert.Equal(expected, (p.Red, p.Green, p.Blue));
+                if (edge) edges++;
+            }
+        Assert.True(edges > 0, "the phantom's lesions should have edges on slice 2");
+    }
+
+    [Fact]
     public async Task ASliceHasOneImageAndNoWindow()
     {
         var details = await GetJson("/api/inputs/1");
@@ -168,7 +193,7 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
     [InlineData("/api/inputs/0/slice.png?alpha=2", HttpStatusCode.BadRequest, "alpha must be a number in 0..1, got '2'")]
     [InlineData("/api/inputs/0/slice.png?window=bone", HttpStatusCode.BadRequest, "window must be lung or mediastinum, got 'bone'")]
     [InlineData("/api/inputs/0/slice.png?hide=4", HttpStatusCode.BadRequest, "hide must list lesion classes 1..3, got '4'")]
-    [InlineData("/api/inputs/0/slice.png?layer=mask", HttpStatusCode.BadRequest, "layer must be prediction, truth or none, got 'mask'")]
+    [InlineData("/api/inputs/0/slice.png?layer=mask", HttpStatusCode.BadRequest, "layer must be prediction, truth, both or none, got 'mask'")]
     public async Task BadRequestsGetTheirCodeAndOneLine(string path, HttpStatusCode code, string message)
     {
         using var response = await Client.GetAsync(path);
