@@ -13,5 +13,6 @@ root.Subcommands.Add(CvCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ViewCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -25,18 +25,21 @@ public static class DemoCommand
         var dataFolder = new Option<DirectoryInfo?>("--data") { Description = "run on this labelled data folder instead of the phantom" };
         var slices = new Option<int>("--slices") { Description = "phantom slices to generate (a quarter are held out)", DefaultValueFactory = _ => 40 };
         var side = new Option<int>("--side") { Description = "network input side", DefaultValueFactory = _ => 128 };
+        // Pictures a newcomer can read: slices larger than the network's input, which the segmenter restores to full size.
+        var size = new Option<int>("--size") { Description = "side of the phantom slices in pixels (the network sees them at --side)", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 40 };
         var arch = new Option<string>("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.ResidualAttentionUNet };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Generate phantom CT slices, train the Residual Attention U-Net briefly, segment held-out slices and report lesion Dice (a few minutes on 2 cores).");
-        foreach (var o in new Option[] { output, dataFolder, slices, side, epochs, arch, seed, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, dataFolder, slices, side, size, epochs, arch, seed, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             var clock = Stopwatch.StartNew();
             string outDir = parse.GetValue(output)!.FullName;
             OutputFolder.Check(outDir);
-            int s = parse.GetValue(seed), size = parse.GetValue(side);
+            int s = parse.GetValue(seed), networkSide = parse.GetValue(side), sliceSize = parse.GetValue(size);
+            if (sliceSize < 32) throw new CovidSegException($"--size must be at least 32, got {sliceSize}");
             if (Directory.Exists(Path.Combine(outDir, "run")))
                 throw new CovidSegException($"{outDir} already holds a demo; remove it or pass another --out");
             ISegmentationDataset data;
@@ -46,11 +49,11 @@ public static class DemoCommand
             }
             else
             {
-                // Phantom slices at the network's side, written to disk as a real data set would be, then read back.
+                // Phantom slices written to disk as a real data set would be, then read back.
                 string dataDir = Path.Combine(outDir, "data");
-                PhantomExport.WriteSlices(dataDir, new PhantomDataset(parse.GetValue(slices), s, new PhantomOptions { Size = size }));
+                PhantomExport.WriteSlices(dataDir, new PhantomDataset(parse.GetValue(slices), s, new PhantomOptions { Size = sliceSize }));
                 data = DatasetOpener.Open(dataDir);
-                AnsiConsole.MarkupLine(Markup.Escape($"phantom data set: {data.Count} slices of {size}x{size} in {dataDir}"));
+                AnsiConsole.MarkupLine(Markup.Escape($"phantom data set: {data.Count} slices of {sliceSize}x{sliceSize} in {dataDir}"));
             }
             var split = DataSplit.ByFraction(data.AllIds(), 0.25, s);
             var (train, heldOut) = split.IndicesIn(data);
@@ -59,7 +62,7 @@ public static class DemoCommand
             // more steps than a demo has before it predicts them at all.
             var training = new TrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = 4, LearningRate = 2e-3, Loss = LossKind.DiceCrossEntropy, Seed = s, Threads = parse.GetValue(threads) };
             string runDir = Path.Combine(outDir, "run");
-            var request = new TrainingRequest(data, train, heldOut, model, new PreprocessingOptions(Side: size), AugmentationMode.Online, training, runDir);
+            var request = new TrainingRequest(data, train, heldOut, model, new PreprocessingOptions(Side: networkSide), AugmentationMode.Online, training, runDir);
             AnsiConsole.MarkupLine(Markup.Escape($"training {model.Arch} (width {model.BaseWidth}) on {train.Length} slices for {training.Epochs} epochs; {heldOut.Length} held out"));
             using var ctrlC = new CtrlC();
             var result = Trainer.Run(request, new ConsoleTrainingObserver(data.Labels), ctrlC.Token);
@@ -71,14 +74,14 @@ public static class DemoCommand
             AnsiConsole.Write(MetricsTable.Render(report));
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"held-out lesion Dice: {report.MeanOverImages.LesionMean.Dice:F3} (mean over images), {report.Global.LesionMean.Dice:F3} (pooled pixels)"));
-            AnsiConsole.MarkupLine(Markup.Escape($"masks and overlays: {predDir}\nmetrics: {Path.Combine(outDir, "metrics.md")}\nmodel: {runDir} (learning curve: learning-curve.png)\ntook {clock.Elapsed.TotalSeconds:F0} s"));
+            AnsiConsole.MarkupLine(Markup.Escape($"masks and overlays (NAME_prediction_vs_truth.png: prediction left, truth right): {predDir}\nmetrics: {Path.Combine(outDir, "metrics.md")}\nmodel: {runDir} (learning curve: learning-curve.png)\ntook {clock.Elapsed.TotalSeconds:F0} s"));
             return CommandRunner.Success;
         });
         return command;
     }
 
     /// <summary>Segments the held-out slices with the run's best checkpoint, through the same segmenter as
-    /// <c>predict</c>; writes NAME.png and NAME_overlay.png.</summary>
+    /// <c>predict</c>; writes NAME.png, NAME_overlay.png and NAME_prediction_vs_truth.png (prediction left, truth right).</summary>
     private static MetricsReport SegmentHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, string runDir, string predDir)
     {
         using var model = Ensemble.Load([runDir], flipAveraging: false, data.Labels);
@@ -89,8 +92,13 @@ public static class DemoCommand
             var sample = data.Load(i);
             var predicted = segmenter.Segment(sample.Image);
             ImageFile.WriteLabels(Path.Combine(predDir, sample.Id + ".png"), predicted);
-            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), sample.Image.Width, sample.Image.Height,
-                Overlay.Render(sample.Image, predicted, data.Labels));
+            var overlay = Overlay.Picture(sample.Image, predicted, data.Labels);
+            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), overlay.Width, overlay.Height, overlay.Rgb);
+            // Prediction left, truth right, one legend: what the network got right and wrong at a glance.
+            var pair = OverlayLegend.AppendStrip(SideBySide.Join(
+                new RgbPicture(sample.Image.Width, sample.Image.Height, Overlay.Render(sample.Image, predicted, data.Labels)),
+                new RgbPicture(sample.Image.Width, sample.Image.Height, Overlay.Render(sample.Image, sample.Mask, data.Labels))), data.Labels);
+            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_prediction_vs_truth.png"), pair.Width, pair.Height, pair.Rgb);
             metrics.Add(sample.Id, sample.Mask, predicted);
         }
         return metrics.ToReport();

@@ -18,7 +18,8 @@ public static class PredictCommand
         var models = new Option<string[]>("--model", "-m") { Description = "run folder made by `covidseg train`; repeat for an ensemble (softmax averaged)", Required = true, AllowMultipleArgumentsPerToken = true };
         var inputs = new Option<string[]>("--input", "-i") { Description = "PNG/JPEG slices, NIfTI 2D/3D images (.nii, .nii.gz), folders of them, DICOM CT files (.dcm) or a folder holding one DICOM series", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "output folder for masks, overlays and reports", Required = true };
-        var overlay = new Option<bool>("--overlay") { Description = "also write NAME_overlay.png (image with each class in its colour and a legend)" };
+        var overlay = new Option<bool>("--overlay") { Description = "also write NAME_overlay.png (image with each class in its colour, legend in a strip to the right)" };
+        var style = new Option<string>("--overlay-style") { Description = "overlays fill each lesion, or outline it so the texture inside stays visible: fill or outline", DefaultValueFactory = _ => "fill" };
         var tta = new Option<bool>("--tta") { Description = "average over left-right and top-bottom flips (test-time augmentation)" };
         var batch = new Option<int>("--batch") { Description = "slices per forward pass for volumes", DefaultValueFactory = _ => Segmenter.DefaultBatchSize };
         var lungMask = new Option<string?>("--lung-mask") { Description = "lung mask file (non-zero = lung) or folder of NAME.png / NAME.nii.gz; default: computed" };
@@ -27,17 +28,18 @@ public static class PredictCommand
         var maxPixels = new Option<long>("--max-pixels") { Description = "largest PNG/JPEG accepted, in pixels, checked before decoding", DefaultValueFactory = _ => ImageFile.DefaultMaxPixels };
         var threads = CommonOptions.Threads();
         var command = new Command("predict", "Segment slices, CT volumes or DICOM CT series with trained model(s) and quantify infection as a share of the lung; DICOM input also gives a DICOM Segmentation.");
-        foreach (var o in new Option[] { models, inputs, output, overlay, tta, batch, lungMask, series, labels, maxPixels, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { models, inputs, output, overlay, style, tta, batch, lungMask, series, labels, maxPixels, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             long pixelLimit = parse.GetValue(maxPixels);
             if (pixelLimit < 1 || pixelLimit > ImageFile.MaxPixelsCeiling)
                 throw new CovidSegException($"--max-pixels must be 1..{ImageFile.MaxPixelsCeiling}, got {pixelLimit}");
+            var overlayStyle = OverlayStyles.Parse(parse.GetValue(style), "--overlay-style");
             TorchRuntime.Configure(parse.GetValue(threads));
             string? labelName = parse.GetValue(labels);
             var expected = labelName is null ? null : DatasetOpener.LabelSetNamed(labelName);
             using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], parse.GetValue(tta), expected);
-            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit, SeriesUid: parse.GetValue(series));
+            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit, SeriesUid: parse.GetValue(series), OverlayStyle: overlayStyle);
             if (options.BatchSize < 1) throw new CovidSegException($"--batch must be at least 1, got {options.BatchSize}");
             var predictor = new Predictor(ensemble, options);
             var outcomes = predictor.PredictAll(parse.GetValue(inputs) ?? [], o =>

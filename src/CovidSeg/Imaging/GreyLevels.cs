@@ -10,6 +10,10 @@ public static class GreyLevels
     public const double LungWindowLevel = -600;
     /// <summary>Lung window width in Hounsfield units: [-1350, 150] HU maps to [0, 1].</summary>
     public const double LungWindowWidth = 1500;
+    /// <summary>Mediastinum (soft-tissue) window centre in Hounsfield units: consolidation and effusion against muscle.</summary>
+    public const double MediastinumWindowLevel = 40;
+    /// <summary>Mediastinum window width: [-160, 240] HU maps to [0, 1].</summary>
+    public const double MediastinumWindowWidth = 400;
 
     /// <summary>
     /// A value in [0, 1]: 8-bit levels / 255, 16-bit levels / 65535, Hounsfield units through the window

@@ -44,16 +44,22 @@ public static class PredictionReports
         return sb.ToString();
     }
 
-    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, bool flips)
+    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, bool flips, LabelSet labels)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>CovidSeg prediction report</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:.5em 0}" +
                       "td,th{border:1px solid #bbb;padding:.2em .6em;text-align:right}td:first-child,th:first-child{text-align:left}" +
-                      "figure{display:inline-block;margin:.3em}img{max-width:30em;image-rendering:pixelated}.error{color:#b00}</style></head><body>");
+                      "figure{display:inline-block;margin:.3em}img{max-width:30em;image-rendering:pixelated}.error{color:#b00}" +
+                      ".swatch{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em 0 1em}</style></head><body>");
         sb.AppendLine("<h1>CovidSeg prediction report</h1>");
         sb.AppendLine($"<p>Model{(models.Count > 1 ? "s (ensemble, softmax averaged)" : "")}: {E(string.Join(", ", models))}{(flips ? "; test-time flips averaged" : "")}. " +
                       $"{outcomes.Count(o => o.Succeeded)} of {outcomes.Count} inputs segmented.</p>");
+        // The overlays' colours, named, from the same label set the PNGs were drawn with.
+        sb.Append("<p class=\"legend\">Colours:");
+        foreach (var c in labels.Lesions)
+            sb.Append($"<span class=\"swatch\" style=\"background:rgb({c.R},{c.G},{c.B})\"></span>{E(c.Name)}");
+        sb.AppendLine("</p>");
         foreach (var o in outcomes)
         {
             sb.AppendLine($"<h2>{E(o.Input)}</h2>");
@@ -83,7 +89,7 @@ public static class PredictionReports
     public static void Write(string outputDirectory, IReadOnlyList<PredictionOutcome> outcomes, LabelSet labels, IReadOnlyList<string> models, bool flips)
     {
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, SummaryFile), SummaryCsv(outcomes, labels));
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, flips));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, flips, labels));
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

@@ -14,8 +14,10 @@ namespace CovidSeg.Inference;
 /// <param name="VolumeOverlaySlices">How many slices of a volume get an overlay: those with the most lesion.</param>
 /// <param name="MaxPixels">Largest PNG/JPEG accepted, checked from its header before decoding (<see cref="ImageFile.DefaultMaxPixels"/>).</param>
 /// <param name="SeriesUid">For DICOM folders holding several series: the Series Instance UID to segment.</param>
+/// <param name="OverlayStyle">Overlays fill each lesion or outline it (the texture inside stays visible).</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
-    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels, string? SeriesUid = null);
+    string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels, string? SeriesUid = null,
+    OverlayStyle OverlayStyle = OverlayStyle.Fill);
 
 /// <summary>
 /// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels), NIfTI 2D/3D images and
@@ -139,8 +141,7 @@ public sealed class Predictor
             return (computed.Mask.Labels, computed.Method);
         });
         clock.Lap(PredictionClock.Step.LungMask);
-        var rgb = Overlay.Render(image, labels, Model.Labels);
-        var png = ImageFile.EncodeRgb(image.Width, image.Height, rgb);
+        var png = Overlay.Picture(image, labels, Model.Labels, new OverlayOptions(Style: Options.OverlayStyle)).ToPng();
         if (Options.WriteOverlays)
         {
             AtomicFile.WriteAllBytes(Path.Combine(Options.OutputDirectory, stem + "_overlay.png"), png);
@@ -226,7 +227,7 @@ public sealed class Predictor
         foreach (int z in chosen)
         {
             var slice = NiftiSlices.Image(volume, z, IntensityScale.Hounsfield);
-            var png = ImageFile.EncodeRgb(volume.Nx, volume.Ny, Overlay.Render(slice, NiftiSlices.Mask(labels, volume.Nx, volume.Ny, z), Model.Labels));
+            var png = Overlay.Picture(slice, NiftiSlices.Mask(labels, volume.Nx, volume.Ny, z), Model.Labels, new OverlayOptions(Style: Options.OverlayStyle)).ToPng();
             string caption = volume.Nz > 1 ? $"slice {z} ({lesionPerSlice[z]} lesion pixels)" : Path.GetFileName(input);
             overlays.Add(new RenderedOverlay(caption, png));
             if (Options.WriteOverlays)

@@ -31,8 +31,9 @@ public static class LearningCurvePlot
         }
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = "loss";
-        plot.ShowLegend();
-        byte[] png = plot.GetImageBytes(900, 520, ScottPlot.ImageFormat.Png);
+        // Beside the plot area, not in it: inside, the legend box covered the curves of the last epochs.
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        byte[] png = plot.GetImageBytes(1300, 520, ScottPlot.ImageFormat.Png);
         AtomicFile.WriteAllBytes(Path.Combine(runDirectory, FileName), png);
     }
 }

@@ -124,6 +124,52 @@ public class PredictCommandTests(TrainedRunFixture run) : IClassFixture<TrainedR
     }
 
     [Fact]
+    public void OutlineOverlaysKeepTheInsideOfEachLesionGreyAndPutTheLegendBesideTheSlice()
+    {
+        using var folder = new TempFolder();
+        var slice = ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 });
+        ImageFile.WriteGrey8(folder.File("a.png"), slice.Image);
+        string output = folder.File("out");
+        Assert.Equal(CommandRunner.Success, Run("predict", "--model", run.RunDirectory, "--input", folder.File("a.png"), "--out", output,
+            "--overlay", "--overlay-style", "outline", "--threads", "2"));
+        var labels = ImageFile.ReadLabels(Path.Combine(output, "a.png"));
+        using var overlay = SkiaSharp.SKBitmap.Decode(Path.Combine(output, "a_overlay.png"));
+        Assert.Equal(48, overlay.Height);
+        Assert.True(overlay.Width > 48, $"overlay width {overlay.Width}: the legend strip belongs to the right of the slice");
+        int edges = 0, insides = 0;
+        for (int y = 1; y < 47; y++)
+            for (int x = 1; x < 47; x++)
+            {
+                byte l = labels[x, y];
+                if (l == 0) continue;
+                bool inside = labels[x - 1, y] == l && labels[x + 1, y] == l && labels[x, y - 1] == l && labels[x, y + 1] == l;
+                var p = overlay.GetPixel(x, y);
+                if (inside)
+                {
+                    insides++;
+                    Assert.True(p.Red == p.Green && p.Green == p.Blue, $"inside pixel ({x}, {y}) is {p}, not grey");
+                }
+                else
+                {
+                    edges++;
+                    Assert.False(p.Red == p.Green && p.Green == p.Blue, $"edge pixel ({x}, {y}) is grey");
+                }
+            }
+        // The 2-epoch fixture model labels most of the slice as lesion, so the inside is what this run can check.
+        Assert.True(insides > 0, $"{edges} edge and {insides} inside lesion pixels");
+        string html = File.ReadAllText(Path.Combine(output, PredictionReports.HtmlFile));
+        Assert.Contains("background:rgb(46,204,113)\"></span>ground-glass opacity", html);
+    }
+
+    [Fact]
+    public void AnUnknownOverlayStyleIsOneLine()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal((CommandRunner.Failure, "error: --overlay-style must be fill or outline, got 'dots'"),
+            CovidSeg.Tests.Cli.CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", folder.Path, "--out", folder.File("out"), "--overlay-style", "dots"));
+    }
+
+    [Fact]
     public void AMissingModelFailsTheCommand()
     {
         using var folder = new TempFolder();
