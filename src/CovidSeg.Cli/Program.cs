@@ -14,4 +14,5 @@ root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 return CommandRunner.Invoke(root, args);
