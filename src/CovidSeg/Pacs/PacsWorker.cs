@@ -120,6 +120,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
         string input = Path.Combine(work, seriesId);
         string output = Path.Combine(work, "out");
         Directory.CreateDirectory(input);
+        Directory.CreateDirectory(output);
         var clock = Stopwatch.StartNew();
         try
         {
