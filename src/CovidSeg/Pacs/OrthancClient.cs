@@ -74,9 +74,14 @@ public sealed class OrthancClient : IDisposable
     public async Task<string?> PutMetadataAsync(string resource, int index, string value, string? etag, CancellationToken ct)
     {
         string path = $"{resource}/metadata/{index}";
-        using var response = await SendAsync(() => WithIfMatch(new HttpRequestMessage(HttpMethod.Put, path) { Content = Text(value) }, etag),
-            ct, HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.PreconditionFailed);
-        return response.StatusCode == HttpStatusCode.OK ? ETagOf(response, path) : null;
+        using (var response = await SendAsync(() => WithIfMatch(new HttpRequestMessage(HttpMethod.Put, path) { Content = Text(value) }, etag),
+                   ct, HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.PreconditionFailed))
+            if (response.StatusCode != HttpStatusCode.OK) return null;
+        // Orthanc 1.10's built-in SQLite index answers a PUT with the next revision but keeps revision 0 (only the MD5
+        // changes), so the ETag to match next is the one a GET gives. Our values are unique (worker, time), so reading
+        // back our own value means nobody has written since.
+        var stored = await GetMetadataAsync(resource, index, ct);
+        return stored is not null && stored.Value == value ? stored.ETag : null;
     }
 
     /// <summary>Deletes a value if it is still at <paramref name="etag"/>; false when another writer changed it first.</summary>

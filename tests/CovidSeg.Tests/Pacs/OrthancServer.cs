@@ -58,14 +58,19 @@ public sealed class OrthancServer : IDisposable
         var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(_config);
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var output = new StringBuilder();
+        _process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            Assert.False(_process.HasExited, $"Orthanc exited with code {_process.ExitCode} at start");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                lock (output) Assert.Fail($"Orthanc exited with code {_process.ExitCode} at start: {output.ToString().Trim().Split('\n').LastOrDefault()}");
+            }
             try
             {
                 if (Http.GetAsync("system").Result.StatusCode == HttpStatusCode.OK) return;

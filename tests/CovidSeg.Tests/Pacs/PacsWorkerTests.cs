@@ -49,6 +49,7 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         Assert.Equal(new WorkerSummary(1, 0, 0), summary);
 
         // covidseg predict on the same folder.
+        Directory.CreateDirectory(_folder.File("predict"));
         using (var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false))
             Assert.True(new Predictor(ensemble, new PredictionOptions(_folder.File("predict"), BatchSize: 2)).PredictOne(ct).Succeeded);
         var labels = NiftiReader.Read(_folder.File("predict/ct.nii.gz")).Data.Select(v => (int)v).ToArray();
@@ -76,7 +77,7 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         // The quantification and the HTML report sit on the CT series.
         using var predicted = JsonDocument.Parse(File.ReadAllText(_folder.File("predict/ct.json")));
         using var stored = JsonDocument.Parse(orthanc.Text($"series/{series}/metadata/{WorkerMetadata.Quantification}")!);
-        foreach (string property in new[] { "lungPixels", "percentOpacity" })
+        foreach (string property in new[] { "lung_pixels", "percent_opacity", "classes" })
             Assert.Equal(predicted.RootElement.GetProperty(property).GetRawText(), stored.RootElement.GetProperty(property).GetRawText());
         string html = System.Text.Encoding.UTF8.GetString(orthanc.Bytes($"series/{series}/attachments/{WorkerMetadata.HtmlReportAttachment}/data"));
         Assert.Contains("<html", html);
