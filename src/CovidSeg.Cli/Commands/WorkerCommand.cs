@@ -38,6 +38,7 @@ public static class WorkerCommand
             string url = parse.GetValue(orthanc)!;
             if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri))
                 throw new CovidSegException($"--orthanc must be an http:// or https:// URL, got {url}");
+            OrthancClient.CheckUrl(baseUri);
             var filter = Pattern(parse.GetValue(description));
             var claimTimeout = Seconds("--claim-timeout", parse.GetValue(claim));
             var pollInterval = Seconds("--poll", parse.GetValue(poll));

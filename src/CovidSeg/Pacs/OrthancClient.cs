@@ -18,10 +18,7 @@ public sealed class OrthancClient : IDisposable
 
     public OrthancClient(Uri baseUri, OrthancCredentials? credentials, RetryPolicy retry, Action<string> log, TimeSpan? requestTimeout = null)
     {
-        if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
-            throw new CovidSegException($"--orthanc must be an http:// or https:// URL, got {baseUri}");
-        if (baseUri.UserInfo.Length > 0)
-            throw new CovidSegException($"--orthanc must not hold credentials: set {OrthancCredentials.UserVariable} and {OrthancCredentials.PasswordVariable} or use --credentials-file");
+        CheckUrl(baseUri);
         BaseUri = new Uri(baseUri.ToString().TrimEnd('/') + "/");
         _retry = retry;
         _log = log;
@@ -32,6 +29,15 @@ public sealed class OrthancClient : IDisposable
     }
 
     public Uri BaseUri { get; }
+
+    /// <summary>Refuses a URL that is not http(s) or that carries credentials (they would show in <c>ps</c> and logs).</summary>
+    public static void CheckUrl(Uri baseUri)
+    {
+        if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+            throw new CovidSegException($"--orthanc must be an http:// or https:// URL, got {baseUri}");
+        if (baseUri.UserInfo.Length > 0)
+            throw new CovidSegException($"--orthanc must not hold credentials: set {OrthancCredentials.UserVariable} and {OrthancCredentials.PasswordVariable} or use --credentials-file");
+    }
 
     public async Task<JsonElement> GetJsonAsync(string path, CancellationToken ct)
     {
