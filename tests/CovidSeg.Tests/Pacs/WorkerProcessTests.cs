@@ -99,4 +99,27 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
         Assert.Contains("worker patient: stopped by a signal", worker.Output);
         Assert.DoesNotContain(OrthancServer.Password, worker.Output);
     }
+
+    [OrthancFact]
+    public void SigtermMidSeriesReleasesTheClaimAndExitsWith143()
+    {
+        using var orthanc = new OrthancServer();
+        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File("ct"), seed: 9, nx: 256, ny: 256, slices: 60)));
+        orthanc.WaitStable([series]);
+        using var worker = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("position"), ["--worker-id", "stopped"]);
+        var clock = Stopwatch.StartNew();
+        while (!State(orthanc, series).StartsWith("claimed by stopped", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"the worker never claimed the series:\n{worker.Output}");
+            Thread.Sleep(20);
+        }
+        worker.Signal("TERM");
+        Assert.Equal(CtrlC.TerminatedExitCode, worker.WaitForExit(60));
+        Assert.Contains($"series {series}: abandoned, claim released", worker.Output);
+        Assert.Equal("(none)", State(orthanc, series));
+        Assert.Empty(orthanc.SegmentationSeriesOf(series));
+        long stable = orthanc.Json("changes?since=0&limit=10000").GetProperty("Changes").EnumerateArray()
+            .Single(c => c.GetProperty("ChangeType").GetString() == "StableSeries" && c.GetProperty("ID").GetString() == series).GetProperty("Seq").GetInt64();
+        Assert.Equal($"{stable - 1}\n", File.ReadAllText(_folder.File("position"))); // just before the abandoned series
+    }
 }
