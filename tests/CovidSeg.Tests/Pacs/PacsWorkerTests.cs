@@ -138,4 +138,15 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         Assert.StartsWith("done ", State(orthanc, series));
         Assert.Single(orthanc.SegmentationSeriesOf(series));
     }
+
+    [OrthancFact]
+    public void WrongCredentialsStopTheWorkerWithOneLineThatHidesThePassword()
+    {
+        using var orthanc = new OrthancServer();
+        using var client = new OrthancClient(orthanc.Url, new OrthancCredentials(OrthancServer.User, "wrong-password-42"), RetryPolicy.Default, Log);
+        var e = Assert.Throws<OrthancRequestException>(() => client.GetJsonAsync("changes?since=0", CancellationToken.None).GetAwaiter().GetResult());
+        Assert.Equal(401, e.Status);
+        Assert.Equal($"Orthanc at {orthanc.Url} refused the credentials (HTTP 401): set COVIDSEG_ORTHANC_USER and COVIDSEG_ORTHANC_PASSWORD or use --credentials-file", e.Message);
+        Assert.DoesNotContain(_log, l => l.Contains("wrong-password-42"));
+    }
 }
