@@ -159,7 +159,10 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
                 await orthanc.SetMetadataAsync(resource, WorkerMetadata.SegmentationSeries, segSeries, ct);
                 detail = $"DICOM Segmentation in series {segSeries}";
             }
-            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, await File.ReadAllTextAsync(Path.Combine(output, seriesId + ".json"), ct), ct);
+            // The report names its input: the series in Orthanc, not the temporary download folder.
+            var quantification = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, seriesId + ".json"), ct))!;
+            quantification["input"] = $"{orthanc.BaseUri}{resource}";
+            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, quantification.ToJsonString(InfectionQuantification.JsonOptions), ct);
             await orthanc.SetAttachmentAsync(resource, WorkerMetadata.HtmlReportAttachment, await File.ReadAllBytesAsync(Path.Combine(output, PredictionReports.HtmlFile), ct), ct);
             double upload = clock.Elapsed.TotalSeconds - download - segment;
             var report = outcome.Report!;

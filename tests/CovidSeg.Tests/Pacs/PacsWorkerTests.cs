@@ -79,6 +79,7 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         using var stored = JsonDocument.Parse(orthanc.Text($"series/{series}/metadata/{WorkerMetadata.Quantification}")!);
         foreach (string property in new[] { "lung_pixels", "percent_opacity", "classes" })
             Assert.Equal(predicted.RootElement.GetProperty(property).GetRawText(), stored.RootElement.GetProperty(property).GetRawText());
+        Assert.Equal($"{orthanc.Url}series/{series}", stored.RootElement.GetProperty("input").GetString());
         string html = System.Text.Encoding.UTF8.GetString(orthanc.Bytes($"series/{series}/attachments/{WorkerMetadata.HtmlReportAttachment}/data"));
         Assert.Contains("<html", html);
     }
