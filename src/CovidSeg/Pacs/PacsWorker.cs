@@ -63,9 +63,11 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
         if (claim.Length == 0) return SeriesOutcome.ClaimedElsewhere;
         try
         {
-            var final = await ProcessAsync(seriesId, series, ct);
+            var (final, summary) = await ProcessAsync(seriesId, series, ct);
             if (await orthanc.PutMetadataAsync(resource, WorkerMetadata.State, final.Format(), claim, ct) is null)
                 log($"series {seriesId}: another worker took it over while it ran (longer than the claim timeout {options.Claim.TotalSeconds:0} s)");
+            else if (summary is not null)
+                log(summary); // once the state says done, so the log never runs ahead of Orthanc
             return Count(final.State == SeriesState.Kind.Done ? SeriesOutcome.Done : SeriesOutcome.Failed);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -113,7 +115,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
     }
 
     /// <summary>Downloads, segments and uploads one claimed series; a series the reader refuses becomes a failed state.</summary>
-    private async Task<SeriesState> ProcessAsync(string seriesId, JsonElement series, CancellationToken ct)
+    private async Task<(SeriesState State, string? Summary)> ProcessAsync(string seriesId, JsonElement series, CancellationToken ct)
     {
         string resource = "series/" + seriesId;
         string work = Path.Combine(Path.GetTempPath(), "covidseg-worker-" + Guid.NewGuid().ToString("N"));
@@ -166,8 +168,8 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             await orthanc.SetAttachmentAsync(resource, WorkerMetadata.HtmlReportAttachment, await File.ReadAllBytesAsync(Path.Combine(output, PredictionReports.HtmlFile), ct), ct);
             double upload = clock.Elapsed.TotalSeconds - download - segment;
             var report = outcome.Report!;
-            log($"series {seriesId}: done in {clock.Elapsed.TotalSeconds:0.0} s (download {download:0.0} s for {instances.Count} instances, segment {segment:0.0} s, upload {upload:0.0} s); opacity {InfectionQuantification.F(report.PercentOpacity)} % of lung; {detail}");
-            return SeriesState.Done(DateTime.UtcNow, detail);
+            return (SeriesState.Done(DateTime.UtcNow, detail),
+                $"series {seriesId}: done in {clock.Elapsed.TotalSeconds:0.0} s (download {download:0.0} s for {instances.Count} instances, segment {segment:0.0} s, upload {upload:0.0} s); opacity {InfectionQuantification.F(report.PercentOpacity)} % of lung; {detail}");
         }
         catch (OrthancRequestException e) when (e.Status is not (401 or 403))
         {
@@ -180,11 +182,11 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
         }
     }
 
-    private SeriesState Fail(string seriesId, string reason)
+    private (SeriesState, string?) Fail(string seriesId, string reason)
     {
         reason = reason.Split('\n')[0].Trim();
         log($"series {seriesId}: failed: {reason}");
-        return SeriesState.Failed(DateTime.UtcNow, reason);
+        return (SeriesState.Failed(DateTime.UtcNow, reason), null);
     }
 
     private SeriesOutcome Count(SeriesOutcome outcome)
