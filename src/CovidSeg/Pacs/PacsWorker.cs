@@ -21,7 +21,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
     /// </summary>
     public async Task<WorkerSummary> RunAsync(CancellationToken ct)
     {
-        long since = _position.Load();
+        long since = _position.Load(), saved = since;
         var waiting = new List<string>(); // series claimed by live workers: looked at again until finished or stale
         log($"worker {options.WorkerId}: following {orthanc.BaseUri}changes from change {since}");
         while (true)
@@ -29,14 +29,25 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             var changes = await orthanc.GetJsonAsync($"changes?since={since}&limit=100", ct);
             foreach (var change in changes.GetProperty("Changes").EnumerateArray())
             {
-                if (change.GetProperty("ChangeType").GetString() == "StableSeries"
-                    && await HandleAsync(change.GetProperty("ID").GetString()!, ct) == SeriesOutcome.ClaimedElsewhere)
-                    waiting.Add(change.GetProperty("ID").GetString()!);
-                since = change.GetProperty("Seq").GetInt64();
-                _position.Save(since);
+                long seq = change.GetProperty("Seq").GetInt64();
+                if (change.GetProperty("ChangeType").GetString() == "StableSeries")
+                {
+                    if (await HandleAsync(change.GetProperty("ID").GetString()!, ct) == SeriesOutcome.ClaimedElsewhere)
+                        waiting.Add(change.GetProperty("ID").GetString()!);
+                    _position.Save(saved = seq); // past each series dealt with; other changes are saved with the batch
+                }
+                since = seq;
             }
             long last = changes.GetProperty("Last").GetInt64();
-            if (last > since) _position.Save(since = last);
+            if (last < since)
+            {
+                // Orthanc's feed ends before our position: a new database. Replaying is safe (states are in Orthanc).
+                log($"worker {options.WorkerId}: Orthanc's change feed ends at {last}, before our position {since} (a new database?): replaying from change 0");
+                _position.Save(saved = since = 0);
+                continue;
+            }
+            since = last;
+            if (since != saved) _position.Save(saved = since);
             if (!changes.GetProperty("Done").GetBoolean()) continue;
 
             foreach (string id in waiting.ToList())
@@ -70,16 +81,17 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
                 log(summary); // once the state says done, so the log never runs ahead of Orthanc
             return Count(final.State == SeriesState.Kind.Done ? SeriesOutcome.Done : SeriesOutcome.Failed);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OrthancRequestException { Status: 401 or 403 })
         {
-            // Abandoned (SIGTERM): give the series back at once rather than after the claim timeout.
+            // Abandoned (SIGTERM) or a local fault (disk full, a bug): give the series back at once rather than after
+            // the claim timeout, then stop; a restarted worker (systemd, Docker) tries it again.
             using var release = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
                 await orthanc.DeleteMetadataAsync(resource, WorkerMetadata.State, claim, release.Token);
-                log($"series {seriesId}: abandoned, claim released");
+                log(ct.IsCancellationRequested ? $"series {seriesId}: abandoned, claim released" : $"series {seriesId}: claim released after {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}");
             }
-            catch (Exception e) when (e is OperationCanceledException or CovidSegException)
+            catch (Exception failure) when (failure is OperationCanceledException or CovidSegException)
             {
                 log($"series {seriesId}: abandoned; its claim could not be released and expires after {options.Claim.TotalSeconds:0} s");
             }

@@ -150,4 +150,18 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         Assert.Equal($"Orthanc at {orthanc.Url} refused the credentials (HTTP 401): set COVIDSEG_ORTHANC_USER and COVIDSEG_ORTHANC_PASSWORD or use --credentials-file", e.Message);
         Assert.DoesNotContain(_log, l => l.Contains("wrong-password-42"));
     }
+
+    [OrthancFact]
+    public void APositionBeyondTheFeedMeansANewDatabaseAndTheFeedIsReplayed()
+    {
+        using var orthanc = new OrthancServer();
+        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File("ct"), seed: 9)));
+        orthanc.WaitStable([series]);
+        File.WriteAllText(_folder.File("position"), "1000000\n");
+
+        Assert.Equal(new WorkerSummary(1, 0, 0), RunWorker(orthanc, _folder.File("position")));
+        Assert.Contains(_log, l => l.EndsWith("before our position 1000000 (a new database?): replaying from change 0", StringComparison.Ordinal));
+        long last = orthanc.Json("changes?since=0&limit=10000").GetProperty("Last").GetInt64();
+        Assert.True(long.Parse(File.ReadAllText(_folder.File("position"))) <= last);
+    }
 }
