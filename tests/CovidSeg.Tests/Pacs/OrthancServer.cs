@@ -45,7 +45,15 @@ public sealed class OrthancServer : IDisposable
         File.WriteAllText(_config, JsonSerializer.Serialize(config));
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
-        Start();
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose(); // a constructor that throws is never disposed: no Orthanc may outlive the test
+            throw;
+        }
     }
 
     public int Port { get; }
@@ -78,6 +86,7 @@ public sealed class OrthancServer : IDisposable
             catch (AggregateException) { }
             Thread.Sleep(100);
         }
+        Stop();
         throw new TimeoutException("Orthanc did not answer within 30 s");
     }
 
