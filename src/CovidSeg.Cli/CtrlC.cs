@@ -16,10 +16,13 @@ public sealed class CtrlC : IDisposable
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    private readonly string _action;
     private int _exitCode = CommandRunner.Failure;
 
-    public CtrlC()
+    /// <param name="action">What the command does on the first signal, for the line it prints.</param>
+    public CtrlC(string action = "stopping after this step and saving a checkpoint")
     {
+        _action = action;
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, InterruptedExitCode, "Ctrl-C"));
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, TerminatedExitCode, "SIGTERM"));
     }
@@ -34,7 +37,7 @@ public sealed class CtrlC : IDisposable
         if (_source.IsCancellationRequested) return; // the second signal: default handling ends the process
         context.Cancel = true;
         _exitCode = exitCode;
-        Console.Error.WriteLine($"\n{name}: stopping after this step and saving a checkpoint (send it again to abort)");
+        Console.Error.WriteLine($"\n{name}: {_action} (send it again to abort)");
         _source.Cancel();
     }
 

@@ -15,4 +15,5 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ViewCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 return CommandRunner.Invoke(root, args);
