@@ -44,7 +44,7 @@ public static class PredictionReports
         return sb.ToString();
     }
 
-    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, bool flips)
+    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, bool flips, PrecisionChoice? precision = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>CovidSeg prediction report</title>");
@@ -52,7 +52,7 @@ public static class PredictionReports
                       "td,th{border:1px solid #bbb;padding:.2em .6em;text-align:right}td:first-child,th:first-child{text-align:left}" +
                       "figure{display:inline-block;margin:.3em}img{max-width:30em;image-rendering:pixelated}.error{color:#b00}</style></head><body>");
         sb.AppendLine("<h1>CovidSeg prediction report</h1>");
-        sb.AppendLine($"<p>Model{(models.Count > 1 ? "s (ensemble, softmax averaged)" : "")}: {E(string.Join(", ", models))}{(flips ? "; test-time flips averaged" : "")}. " +
+        sb.AppendLine($"<p>Model{(models.Count > 1 ? "s (ensemble, softmax averaged)" : "")}: {E(string.Join(", ", models))}{(flips ? "; test-time flips averaged" : "")}{(precision is null ? "" : "; network precision " + E(precision.Describe()))}. " +
                       $"{outcomes.Count(o => o.Succeeded)} of {outcomes.Count} inputs segmented.</p>");
         foreach (var o in outcomes)
         {
@@ -80,10 +80,10 @@ public static class PredictionReports
     }
 
     /// <summary>Writes both files into <paramref name="outputDirectory"/> (each atomically).</summary>
-    public static void Write(string outputDirectory, IReadOnlyList<PredictionOutcome> outcomes, LabelSet labels, IReadOnlyList<string> models, bool flips)
+    public static void Write(string outputDirectory, IReadOnlyList<PredictionOutcome> outcomes, LabelSet labels, IReadOnlyList<string> models, bool flips, PrecisionChoice? precision = null)
     {
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, SummaryFile), SummaryCsv(outcomes, labels));
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, flips));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, flips, precision));
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
