@@ -25,7 +25,10 @@ public static class Bf16KernelCheck
     /// The first layer of <paramref name="bf16"/> (the same network as <paramref name="fp32"/>, converted) whose output
     /// differs from the fp32 layer's, described; null when all agree.
     /// </summary>
-    public static string? FirstWrongLayer(nn.Module fp32, nn.Module bf16)
+    public static string? FirstWrongLayer(nn.Module fp32, nn.Module bf16) => WrongLayers(fp32, bf16).Select(w => w.Description).FirstOrDefault();
+
+    /// <summary>Every layer of <paramref name="bf16"/> whose output differs from the fp32 layer's: its name and a description.</summary>
+    public static IEnumerable<(string Name, string Description)> WrongLayers(nn.Module fp32, nn.Module bf16)
     {
         using var noGrad = no_grad();
         var converted = bf16.named_modules().ToDictionary(m => m.name, m => m.module);
@@ -46,9 +49,8 @@ public static class Bf16KernelCheck
             double largest = expected.abs().max().item<float>();
             double error = (actual - expected).abs().max().item<float>();
             if (!(error <= RelativeTolerance * largest))
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"{name} ({layer.GetType().Name}, weight {string.Join("x", ((nn.Module)layer).named_parameters().First().parameter.shape)}) is off by {error / largest:P0} of its largest output");
+                yield return (name, string.Create(CultureInfo.InvariantCulture,
+                    $"{name} ({layer.GetType().Name}, weight {string.Join("x", ((nn.Module)layer).named_parameters().First().parameter.shape)}) is off by {error / largest:P0} of its largest output"));
         }
-        return null;
     }
 }

@@ -121,7 +121,11 @@ public sealed class Ensemble : IDisposable
             }
             return new PrecisionChoice(ScalarType.Float32, $"{asked.Reason}; bf16 not used: {problem}");
         }
-        return asked;
+        var islands = members.SelectMany(m => m.Fp32Layers).Distinct().ToList();
+        return islands.Count == 0 ? asked : asked with
+        {
+            Reason = $"{asked.Reason}; {islands.Count} layer(s) kept in fp32 where libtorch's bf16 kernels are wrong on this CPU: {string.Join("; ", islands)}",
+        };
     }
 
     private static string Describe(LabelSet labels) => $"{labels.Count} classes ({string.Join(", ", labels.Classes.Select(c => c.Name))})";

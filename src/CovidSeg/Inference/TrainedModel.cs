@@ -96,25 +96,32 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>
-    /// Converts the weights to bf16 for inference, from a second fp32 copy of the checkpoint, if libtorch's bf16 kernels
-    /// compute what the fp32 ones do for this network (<see cref="Bf16KernelCheck"/>). Returns null when converted, else
-    /// why not; the model then stays fp32.
+    /// Converts the weights to bf16 for inference, from a second fp32 copy of the checkpoint, layer by layer checked
+    /// against the fp32 network (<see cref="Bf16KernelCheck"/>): layers whose bf16 kernels are wrong stay fp32
+    /// (<see cref="Fp32Islands"/>, listed in <see cref="Fp32Layers"/>). Returns null when converted, else why not; the
+    /// model then stays fp32.
     /// </summary>
     public string? TryConvertToBf16()
     {
         if (Dtype == ScalarType.BFloat16) return null;
         var candidate = LoadNetwork(RunDirectory, Manifest, Checkpoint);
         candidate.to(ScalarType.BFloat16);
-        if (Bf16KernelCheck.FirstWrongLayer(Network, candidate) is { } wrong)
+        var wrong = Bf16KernelCheck.WrongLayers(Network, candidate).ToList();
+        Fp32Islands.Keep(Network, candidate, wrong.Select(w => w.Name).ToList());
+        if (Bf16KernelCheck.FirstWrongLayer(Network, candidate) is { } still)
         {
             candidate.Dispose();
-            return $"libtorch's bf16 kernels are wrong for this network on this CPU: {wrong}";
+            return $"libtorch's bf16 kernels are wrong for this network on this CPU, even with the faulty layers in fp32: {still}";
         }
         Network.Dispose();
         Network = candidate;
         Dtype = ScalarType.BFloat16;
+        Fp32Layers = wrong.Select(w => w.Description).ToList();
         return null;
     }
+
+    /// <summary>Layers of a bf16 model kept in fp32 because libtorch's bf16 kernels compute them wrong here, described.</summary>
+    public IReadOnlyList<string> Fp32Layers { get; private set; } = [];
 
     /// <summary>
     /// Raw class scores (logits) [N, C, S, S] in float32 for prepared float32 images [N, 1, S, S], without gradients;
