@@ -76,10 +76,13 @@ public static class BenchmarkTables
             foreach (var t in c.Tried)
                 rows.Add(Row(c.Precision, t.Size.ToString(Inv), t.ProductsPerRun.ToString(Inv), F(t.Seconds.Median * t.ProductsPerRun, 3),
                     F(t.Seconds.Median, 5), Spread(t.Seconds), F(t.Gflops, 1), t.Size == c.Size ? "ceiling" : "",
-                    Percent(t.Gflops / report.Peak?.Gflops(c.Precision))));
+                    OfCeiling(t.Gflops / report.Peak?.Gflops(c.Precision))));
         string peak = report.Peak is { } p
             ? $" Theoretical peak: fp32 {F(p.Fp32Gflops, 0)} GFLOP/s{(p.Bf16Gflops is double b ? $", bf16 {F(b, 0)} GFLOP/s" : "")} = {p.Describe()}."
             : " Theoretical peak: not computed (clock or vector width unreadable).";
+        if (report.Peak is { } q && report.Ceilings.Any(c => c.Tried.Any(t => t.Gflops > q.Gflops(c.Precision))))
+            peak += $" * Above the theoretical peak: the clock read ({q.ClockSource}) is below what the cores ran at (in a VM it is " +
+                    "often the base clock, and boost runs faster), or the cores have more FMA units than assumed.";
         return new BenchmarkTable("Ceiling: libtorch matrix product",
             ["precision", "n", "products per run", "s per run", "median s/product", "spread", "GFLOP/s", "", "of theoretical peak"], rows,
             $"n x n times n x n, 2n³ FLOPs, {report.Machine.Threads} threads; each run repeats the product for at least {MatmulCeilingBenchmark.MinSecondsPerRun} s; " +

@@ -62,6 +62,9 @@ public class BenchmarkSuiteTests
         var table = BenchmarkTables.Ceiling(r);
         Assert.Equal(r.Ceilings.Sum(c => c.Tried.Count), table.Rows.Count);
         Assert.Equal(r.Ceilings.Count, table.Rows.Count(row => row[7] == "ceiling"));
+        // A rate above the theoretical peak is marked, and the note says why.
+        foreach (var row in table.Rows.Where(row => row[8].EndsWith(" *")))
+            Assert.Contains("* Above the theoretical peak", table.Note);
     }
 
     [Fact]
