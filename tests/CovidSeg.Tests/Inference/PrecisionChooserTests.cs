@@ -49,7 +49,7 @@ public class PrecisionChooserTests
     }
 
     [Fact]
-    public void TheProbeMeasuresBothPrecisionsOnce()
+    public void TheProbeTimesBothPrecisionsAtTheAskedSize()
     {
         // Small n keeps this quick on a CPU without bf16 instructions too; the values are times, so only their sign is known.
         var speed = Bf16SpeedProbe.Measure(64);
