@@ -11,6 +11,8 @@ public sealed record BenchmarkReport
     public double? LoadBefore { get; init; }
     public double? LoadAfter { get; init; }
     public IReadOnlyList<MatmulCeiling> Ceilings { get; init; } = [];
+    /// <summary>What the cores could do at most (<see cref="TheoreticalPeak"/>); null where the clock or vector width is unreadable.</summary>
+    public TheoreticalPeak? Peak { get; init; }
     public IReadOnlyList<TrainingStepRow> Training { get; init; } = [];
     public IReadOnlyList<InferenceRow> Inference { get; init; } = [];
     public VolumeRow? Volume { get; init; }

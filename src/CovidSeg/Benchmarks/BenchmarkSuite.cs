@@ -100,6 +100,7 @@ public static class BenchmarkSuite
             LoadBefore = loadBefore,
             LoadAfter = MachineDescription.LoadAverage(),
             Ceilings = ceilings,
+            Peak = TheoreticalPeak.Read(get_num_threads(), Runtime.TorchRuntime.Describe().Bf16),
             Training = training,
             Inference = inference,
             Volume = volume,

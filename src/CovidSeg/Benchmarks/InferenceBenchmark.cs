@@ -16,7 +16,8 @@ public sealed record InferenceRow(string Arch, int Size, int Batch, string Preci
 /// <summary>
 /// Times <c>forward</c> of a network under <c>no_grad</c> and <c>eval()</c>, as <see cref="Inference.Segmenter"/> runs
 /// it, on seeded random slices. Reduced precision casts the weights and the input (libtorch CPU has no autocast that
-/// TorchSharp exposes); batch-norm statistics and the attention's rotations are cast with them.
+/// TorchSharp exposes); batch-norm statistics and the attention's rotations are cast with them, and layers whose bf16
+/// kernels are wrong on this CPU stay fp32 (<see cref="Inference.Fp32Islands"/>), as in <c>covidseg predict</c>.
 /// </summary>
 public static class InferenceBenchmark
 {
@@ -35,7 +36,14 @@ public static class InferenceBenchmark
         foreach (var (dtype, skipReason) in precisions)
         {
             string precision = MatmulCeilingBenchmark.Name(dtype);
-            if (skipReason is null && dtype != ScalarType.Float32) network.to(dtype);
+            if (skipReason is null && dtype != ScalarType.Float32)
+            {
+                // As predict runs it: layers whose bf16 kernels are wrong here stay fp32.
+                using var reference = ModelFactory.Create(options, seed);
+                reference.eval();
+                network.to(dtype);
+                Inference.Fp32Islands.Keep(reference, network, Inference.Bf16KernelCheck.WrongLayers(reference, network).Select(w => w.Name).ToList());
+            }
             foreach (int batch in batches)
             {
                 if (skipReason is not null)

@@ -16,7 +16,7 @@ public sealed class Ensemble : IDisposable
 {
     private readonly List<TrainedModel> _members;
 
-    public Ensemble(IReadOnlyList<TrainedModel> members, bool flipAveraging)
+    public Ensemble(IReadOnlyList<TrainedModel> members, bool flipAveraging, PrecisionChoice? precision = null)
     {
         if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one model", nameof(members));
         var first = members[0];
@@ -29,16 +29,21 @@ public sealed class Ensemble : IDisposable
                 throw new CovidSegException(
                     $"models cannot be combined: {m.RunDirectory} works at {m.Preprocessing.Side}x{m.Preprocessing.Side} but {first.RunDirectory} at {first.Preprocessing.Side}x{first.Preprocessing.Side}");
         }
+        Precision = precision ?? new PrecisionChoice(first.Dtype, "as loaded");
+        if (members.Any(m => m.Dtype != Precision.Dtype))
+            throw new ArgumentException($"every member must be loaded in {Precision.Name}", nameof(members));
         _members = members.ToList();
         FlipAveraging = flipAveraging;
     }
 
     /// <summary>
     /// Loads every run folder; with <paramref name="expected"/>, each must label exactly that set. On any failure the
-    /// models already loaded are released and the error names the run.
+    /// models already loaded are released and the error names the run. Weights are converted to
+    /// <paramref name="precision"/> (default fp32).
     /// </summary>
-    public static Ensemble Load(IReadOnlyList<string> runDirectories, bool flipAveraging, LabelSet? expected = null)
+    public static Ensemble Load(IReadOnlyList<string> runDirectories, bool flipAveraging, LabelSet? expected = null, PrecisionChoice? precision = null)
     {
+        precision ??= PrecisionChoice.AsTrained;
         if (runDirectories.Count == 0) throw new CovidSegException("no model: pass --model RUN_DIR (a folder made by `covidseg train`)");
         var loaded = new List<TrainedModel>();
         try
@@ -50,7 +55,8 @@ public sealed class Ensemble : IDisposable
                 if (expected is not null && !model.Labels.SameAs(expected))
                     throw new InvalidInputException(dir, $"the model labels {Describe(model.Labels)}, not the asked {Describe(expected)}");
             }
-            return new Ensemble(loaded, flipAveraging);
+            if (precision.Dtype == ScalarType.BFloat16) precision = ConvertToBf16(loaded, precision);
+            return new Ensemble(loaded, flipAveraging, precision);
         }
         catch
         {
@@ -61,6 +67,8 @@ public sealed class Ensemble : IDisposable
 
     public IReadOnlyList<TrainedModel> Members => _members;
     public bool FlipAveraging { get; }
+    /// <summary>The precision the members' forward passes run in, and why.</summary>
+    public PrecisionChoice Precision { get; }
     public LabelSet Labels => _members[0].Labels;
     public int Side => _members[0].Preprocessing.Side;
 
@@ -94,6 +102,30 @@ public sealed class Ensemble : IDisposable
             sum = sum is null ? probabilities : sum.add_(probabilities);
         }
         return sum!.div_(_members.Count).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Converts every member to bf16, or, if libtorch's bf16 kernels fail any member's check, none (members already
+    /// converted are reloaded in fp32) and says so in the returned choice.
+    /// </summary>
+    private static PrecisionChoice ConvertToBf16(List<TrainedModel> members, PrecisionChoice asked)
+    {
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (members[i].TryConvertToBf16() is not { } problem) continue;
+            for (int j = 0; j < i; j++)
+            {
+                var fp32 = TrainedModel.Load(members[j].RunDirectory);
+                members[j].Dispose();
+                members[j] = fp32;
+            }
+            return new PrecisionChoice(ScalarType.Float32, $"{asked.Reason}; bf16 not used: {problem}");
+        }
+        var islands = members.SelectMany(m => m.Fp32Layers).Distinct().ToList();
+        return islands.Count == 0 ? asked : asked with
+        {
+            Reason = $"{asked.Reason}; {islands.Count} layer(s) kept in fp32 where libtorch's bf16 kernels are wrong on this CPU: {string.Join("; ", islands)}",
+        };
     }
 
     private static string Describe(LabelSet labels) => $"{labels.Count} classes ({string.Join(", ", labels.Classes.Select(c => c.Name))})";

@@ -37,6 +37,10 @@ public sealed record InfectionQuantification
     public double? PercentOpacity { get; init; }
     /// <summary>Time taken, step by step (<see cref="Predictor"/> sets it); null when not measured.</summary>
     public PredictionTimings? Timings { get; init; }
+    /// <summary>"fp32" or "bf16": the precision of the network's forward pass (<see cref="Predictor"/> sets it); null when not recorded.</summary>
+    public string? Precision { get; init; }
+    /// <summary>How <see cref="Precision"/> was chosen (asked for, or what detection and measurement found).</summary>
+    public string? PrecisionReason { get; init; }
     /// <summary>Total time taken in seconds (<see cref="PredictionTimings.TotalSeconds"/>); null when not measured.</summary>
     [JsonIgnore] public double? Seconds => Timings?.TotalSeconds;
     public IReadOnlyList<string> Notes { get; init; } = [];
@@ -127,6 +131,7 @@ public sealed record InfectionQuantification
         sb.AppendLine($"# {Input}").AppendLine();
         sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}").AppendLine();
         sb.AppendLine(TimeTaken()).AppendLine();
+        if (Precision is not null) sb.AppendLine($"Network precision: {Precision} ({PrecisionReason}).").AppendLine();
         sb.AppendLine($"| class | pixels | {SizeUnit} | % of lung |");
         sb.AppendLine("|---|---:|---:|---:|");
         foreach (var c in Classes) sb.AppendLine($"| {c.Name} | {c.Pixels} | {F(SizeOf(c))} | {F(c.PercentOfLung)} |");

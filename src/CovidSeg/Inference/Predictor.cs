@@ -109,7 +109,7 @@ public sealed class Predictor
             outcomes.Add(outcome);
             done?.Invoke(outcome);
         }
-        PredictionReports.Write(Options.OutputDirectory, outcomes, Model.Labels, Model.Members.Select(m => m.RunDirectory).ToList(), Model.FlipAveraging);
+        PredictionReports.Write(Options.OutputDirectory, outcomes, Model.Labels, Model.Members.Select(m => m.RunDirectory).ToList(), Model.FlipAveraging, Model.Precision);
         return outcomes;
     }
 
@@ -250,7 +250,7 @@ public sealed class Predictor
     {
         outputs.Add(stem + ".json");
         outputs.Add(stem + ".md");
-        report = report with { Outputs = outputs };
+        report = report with { Outputs = outputs, Precision = Model.Precision.Name, PrecisionReason = Model.Precision.Reason };
         AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, stem + ".json"), report.ToJson());
         AtomicFile.WriteAllText(Path.Combine(Options.OutputDirectory, stem + ".md"), report.ToMarkdown());
         return new PredictionOutcome(report.Input, report, null, overlays);

@@ -10,12 +10,14 @@ namespace CovidSeg.Inference;
 /// A trained network ready for inference: RUN_DIR/run.json (architecture, label set, preprocessing) and the weights
 /// of its best checkpoint (the one with the best validation lesion Dice; the last checkpoint when no best is named),
 /// loaded into a network in evaluation mode (batch-norm running statistics, fixed LSH rotations), so the same input
-/// always gives the same output. Disposing releases the weights.
+/// always gives the same output. For bf16 inference the fp32 weights read from the checkpoint are converted once, after
+/// loading (<see cref="TryConvertToBf16"/>; the checkpoint stays the fp32 master). Disposing releases the weights.
 /// </summary>
 public sealed class TrainedModel : IDisposable
 {
-    private TrainedModel(string runDirectory, RunManifest manifest, string checkpoint, SegmentationNetwork network)
+    private TrainedModel(string runDirectory, RunManifest manifest, string checkpoint, SegmentationNetwork network, ScalarType dtype)
     {
+        Dtype = dtype;
         RunDirectory = runDirectory;
         Manifest = manifest;
         Checkpoint = checkpoint;
@@ -27,7 +29,9 @@ public sealed class TrainedModel : IDisposable
     public RunManifest Manifest { get; }
     /// <summary>Checkpoint folder (relative to the run folder) whose weights were loaded.</summary>
     public string Checkpoint { get; }
-    public SegmentationNetwork Network { get; }
+    public SegmentationNetwork Network { get; private set; }
+    /// <summary>The type of the weights in memory: float32, or bfloat16 when loaded for bf16 inference.</summary>
+    public ScalarType Dtype { get; private set; }
     public LabelSet Labels => Manifest.Labels;
     public PreprocessingOptions Preprocessing => Manifest.Preprocessing;
 
@@ -56,6 +60,13 @@ public sealed class TrainedModel : IDisposable
             throw new InvalidInputException(Path.Combine(runDir, RunManifest.FileName), e.Message);
         }
 
+        var network = LoadNetwork(runDir, manifest, checkpoint);
+        return new TrainedModel(runDir, manifest, checkpoint, network, ScalarType.Float32);
+    }
+
+    /// <summary>The checkpoint's fp32 weights in a new network in evaluation mode, checked for NaN and Inf.</summary>
+    private static SegmentationNetwork LoadNetwork(string runDir, RunManifest manifest, string checkpoint)
+    {
         SegmentationNetwork network;
         try
         {
@@ -81,14 +92,47 @@ public sealed class TrainedModel : IDisposable
                 $"the weights hold NaN or Inf (in {poisoned}): the run diverged; retrain it, or use another checkpoint");
         }
         network.eval();
-        return new TrainedModel(runDir, manifest, checkpoint, network);
+        return network;
     }
 
-    /// <summary>Raw class scores (logits) [N, C, S, S] for prepared images [N, 1, S, S], without gradients.</summary>
+    /// <summary>
+    /// Converts the weights to bf16 for inference, from a second fp32 copy of the checkpoint, layer by layer checked
+    /// against the fp32 network (<see cref="Bf16KernelCheck"/>): layers whose bf16 kernels are wrong stay fp32
+    /// (<see cref="Fp32Islands"/>, listed in <see cref="Fp32Layers"/>). Returns null when converted, else why not; the
+    /// model then stays fp32.
+    /// </summary>
+    public string? TryConvertToBf16()
+    {
+        if (Dtype == ScalarType.BFloat16) return null;
+        var candidate = LoadNetwork(RunDirectory, Manifest, Checkpoint);
+        candidate.to(ScalarType.BFloat16);
+        var wrong = Bf16KernelCheck.WrongLayers(Network, candidate).ToList();
+        Fp32Islands.Keep(Network, candidate, wrong.Select(w => w.Name).ToList());
+        if (Bf16KernelCheck.FirstWrongLayer(Network, candidate) is { } still)
+        {
+            candidate.Dispose();
+            return $"libtorch's bf16 kernels are wrong for this network on this CPU, even with the faulty layers in fp32: {still}";
+        }
+        Network.Dispose();
+        Network = candidate;
+        Dtype = ScalarType.BFloat16;
+        Fp32Layers = wrong.Select(w => w.Description).ToList();
+        return null;
+    }
+
+    /// <summary>Layers of a bf16 model kept in fp32 because libtorch's bf16 kernels compute them wrong here, described.</summary>
+    public IReadOnlyList<string> Fp32Layers { get; private set; } = [];
+
+    /// <summary>
+    /// Raw class scores (logits) [N, C, S, S] in float32 for prepared float32 images [N, 1, S, S], without gradients;
+    /// in bf16 the images are cast down and the logits back up, so softmax and resizing stay in float32.
+    /// </summary>
     public Tensor Logits(Tensor images)
     {
         using var noGrad = torch.no_grad();
-        return Network.forward(images);
+        if (Dtype == ScalarType.Float32) return Network.forward(images);
+        using var scope = NewDisposeScope();
+        return Network.forward(images.to(Dtype)).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => Network.Dispose();

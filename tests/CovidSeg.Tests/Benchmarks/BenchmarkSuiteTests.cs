@@ -48,6 +48,58 @@ public class BenchmarkSuiteTests
     }
 
     [Fact]
+    public void TheCeilingIsTheBestSizeTriedAndEachRunRepeatsTheProduct()
+    {
+        var r = QuickReport.Value;
+        foreach (var c in r.Ceilings)
+        {
+            Assert.NotEmpty(c.Tried);
+            Assert.Equal(c.Tried.Max(t => t.Gflops), c.Gflops);
+            Assert.All(c.Tried, t => Assert.InRange(t.Size, 1, r.Options.CeilingMaxSize));
+            // Per-product times come from runs of ProductsPerRun products: the run a product sits in is that many times longer.
+            Assert.All(c.Tried, t => Assert.True(t.ProductsPerRun >= 1));
+        }
+        var table = BenchmarkTables.Ceiling(r);
+        Assert.Equal(r.Ceilings.Sum(c => c.Tried.Count), table.Rows.Count);
+        Assert.Equal(r.Ceilings.Count, table.Rows.Count(row => row[7] == "ceiling"));
+        // A rate above the theoretical peak is marked, and the note says why.
+        foreach (var row in table.Rows.Where(row => row[8].EndsWith(" *")))
+            Assert.Contains("* Above the theoretical peak", table.Note);
+    }
+
+    [Fact]
+    public void TheTheoreticalPeakIsThreadsTimesClockTimesLanesTimesTwoFmas()
+    {
+        var peak = TheoreticalPeak.Read(threads: 2, bf16Instructions: true);
+        if (peak is null) return; // clock or vector width unreadable here: nothing to compute
+        Assert.Equal(2 * peak.Gigahertz * (peak.DatapathBits / 32) * 2 * TheoreticalPeak.FmaUnits, peak.Fp32Gflops, 9);
+        Assert.Equal(2, peak.Threads);
+        if (peak.Bf16Gflops is double bf16) Assert.Equal(2 * peak.Fp32Gflops, bf16, 9);
+        Assert.Null(TheoreticalPeak.Read(threads: 2, bf16Instructions: false)?.Bf16Gflops);
+    }
+
+    [Fact]
+    public void ARowAboveTheCeilingIsMarkedAndExplained()
+    {
+        Assert.Equal("186.0% *", BenchmarkTables.OfCeiling(1.86));
+        Assert.Equal("99.0%", BenchmarkTables.OfCeiling(0.99));
+        Assert.Equal("", BenchmarkTables.AboveCeilingNote([0.5, null, 1.0]));
+        Assert.StartsWith(" * Above the matrix-product ceiling: FLOPs are counted as a direct convolution", BenchmarkTables.AboveCeilingNote([0.5, 1.02]));
+        // Every table cell above 100% of a ceiling carries the mark, and its table the note.
+        foreach (var table in BenchmarkTables.Build(QuickReport.Value))
+            for (int column = 0; column < table.Headers.Count; column++)
+            {
+                if (!table.Headers[column].Contains("ceiling")) continue;
+                foreach (var row in table.Rows.Where(row => row.Count > column))
+                {
+                    bool above = double.TryParse(row[column].TrimEnd('%', ' ', '*'), System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 100;
+                    Assert.Equal(above, row[column].EndsWith(" *"));
+                    if (above) Assert.Contains("* Above the matrix-product ceiling", table.Note);
+                }
+            }
+    }
+
+    [Fact]
     public void BfloatRowsAreSkippedWithAReasonOnlyWhenBfloatIsSlow()
     {
         var r = QuickReport.Value;
