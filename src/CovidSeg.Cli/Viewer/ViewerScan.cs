@@ -40,20 +40,7 @@ public sealed class ViewerScan
         string maskPath = entry.MaskPath ?? throw new CovidSegException($"{entry.Name}: no label file among its outputs");
         NiftiVolume? volume = null;
         GreyImage? slice = null;
-        byte[] predicted;
-        int width, height, depth;
-        if (NiftiFileName.IsNifti(maskPath))
-        {
-            var mask = NiftiReader.Read(maskPath);
-            (width, height, depth) = (mask.Nx, mask.Ny, mask.Nz);
-            predicted = NiftiSlices.CheckedLabels(mask, labels, maskPath);
-        }
-        else
-        {
-            var mask = ImageFile.ReadLabels(maskPath, labels);
-            (width, height, depth) = (mask.Width, mask.Height, 1);
-            predicted = mask.Labels;
-        }
+        var (predicted, width, height, depth) = ReadLabelFile(maskPath, labels);
 
         string? note = null;
         string? input = entry.ResolvedInput;
@@ -81,22 +68,21 @@ public sealed class ViewerScan
         return new ViewerScan(width, height, depth, volume, slice, predicted, truth, spacing is { } s ? s.X * s.Y : null, note);
     }
 
-    private static byte[] ReadTruth(string path, LabelSet labels, int width, int height, int depth)
+    /// <summary>A label volume (NIfTI) or label slice (PNG) with its size; labels outside the set are refused.</summary>
+    private static (byte[] Labels, int Width, int Height, int Depth) ReadLabelFile(string path, LabelSet labels)
     {
-        byte[] truth;
-        int tw, th, td;
         if (NiftiFileName.IsNifti(path))
         {
-            var v = NiftiReader.Read(path);
-            (tw, th, td) = (v.Nx, v.Ny, v.Nz);
-            truth = NiftiSlices.CheckedLabels(v, labels, path);
+            var volume = NiftiReader.Read(path);
+            return (NiftiSlices.CheckedLabels(volume, labels, path), volume.Nx, volume.Ny, volume.Nz);
         }
-        else
-        {
-            var m = ImageFile.ReadLabels(path, labels);
-            (tw, th, td) = (m.Width, m.Height, 1);
-            truth = m.Labels;
-        }
+        var mask = ImageFile.ReadLabels(path, labels);
+        return (mask.Labels, mask.Width, mask.Height, 1);
+    }
+
+    private static byte[] ReadTruth(string path, LabelSet labels, int width, int height, int depth)
+    {
+        var (truth, tw, th, td) = ReadLabelFile(path, labels);
         if ((tw, th, td) != (width, height, depth))
             throw new InvalidInputException(path, $"ground truth is {tw}x{th}x{td} but the prediction is {width}x{height}x{depth}");
         return truth;

@@ -72,16 +72,8 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
 
         SegmentationWriterTests.AssertDciodvfyAccepts(seg);
 
-        string script = Path.Combine(AppContext.BaseDirectory, "Imaging", "Dicom", "read_seg.py");
-        var (exit, output, error) = ExternalTools.Run(ExternalTools.Python, [script, seg, dicom]);
-        Assert.True(exit == 0, $"read_seg.py failed: {error}");
-        using var json = JsonDocument.Parse(output);
-        // Segment numbers back to label values through the segment labels.
-        var names = new[] { "background", "ground-glass opacity", "consolidation", "pleural effusion" };
-        var labelOfSegment = json.RootElement.GetProperty("segments").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("number").GetInt32(), s => Array.IndexOf(names, s.GetProperty("label").GetString()));
-        var volume = json.RootElement.GetProperty("volume").EnumerateArray().Select(v => v.GetInt32() == 0 ? 0 : labelOfSegment[v.GetInt32()]).ToArray();
-        Assert.Equal(labels, volume);
-        Assert.Equal(labels.Distinct().Count(v => v > 0), labelOfSegment.Count);
+        var readBack = SegReadBack.Read(seg, dicom);
+        Assert.Equal(labels, readBack.Labels);
+        Assert.Equal(labels.Distinct().Count(v => v > 0), readBack.SegmentCount);
     }
 }

@@ -63,16 +63,9 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
         string seg = _folder.File("seg.dcm");
         File.WriteAllBytes(seg, orthanc.Bytes($"instances/{segInstance}/file"));
 
-        string script = Path.Combine(AppContext.BaseDirectory, "Imaging", "Dicom", "read_seg.py");
-        var (exit, output, error) = ExternalTools.Run(ExternalTools.Python, [script, seg, ct]);
-        Assert.True(exit == 0, $"read_seg.py failed: {error}");
-        using var json = JsonDocument.Parse(output);
-        var names = new[] { "background", "ground-glass opacity", "consolidation", "pleural effusion" };
-        var labelOfSegment = json.RootElement.GetProperty("segments").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("number").GetInt32(), s => Array.IndexOf(names, s.GetProperty("label").GetString()));
-        var volume = json.RootElement.GetProperty("volume").EnumerateArray().Select(v => v.GetInt32() == 0 ? 0 : labelOfSegment[v.GetInt32()]).ToArray();
-        Assert.Equal(labels, volume);
-        Assert.Equal(json.RootElement.GetProperty("source_study").GetString(), json.RootElement.GetProperty("study").GetString());
+        var readBack = SegReadBack.Read(seg, ct);
+        Assert.Equal(labels, readBack.Labels);
+        Assert.Equal(readBack.SourceStudy, readBack.Study);
 
         // The quantification and the HTML report sit on the CT series.
         using var predicted = JsonDocument.Parse(File.ReadAllText(_folder.File("predict/ct.json")));
