@@ -45,7 +45,7 @@ public static class TorchRuntime
     public static TorchRuntimeInfo Describe()
     {
         string native = FindNativeLibrary();
-        string flags = CpuFlags();
+        bool bf16 = CpuHasBf16(CpuFlags());
         return new TorchRuntimeInfo(
             CovidSegVersion: typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "unknown",
             TorchSharpVersion: typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
@@ -53,10 +53,10 @@ public static class TorchRuntime
             Threads: torch.get_num_threads(),
             Avx2: Avx2.IsSupported,
             Avx512: Avx512F.IsSupported,
-            Bf16: CpuHasBf16(flags),
+            Bf16: bf16,
             NativeLibraryPath: native,
             NativeFixApplied: native.Length > 0 && File.Exists(native + ".weakfix"),
-            OneDnnIsa: OneDnnIsa.Describe(CpuHasBf16(flags)),
+            OneDnnIsa: OneDnnIsa.Describe(bf16),
             Nnpack: NnpackSwitch.Enabled switch
             {
                 false => "off (switched off by CovidSeg before the first convolution: no per-convolution warnings, the same kernels on every CPU)",

@@ -132,7 +132,7 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
             {
                 int i = z * 48 * 40 + y * 48 + x;
                 int l = (int)truth[i];
-                bool edge = l != 0 && ((int)truth[i - 1] != l || (int)truth[i + 1] != l || (int)truth[i - 48] != l || (int)truth[i + 48] != l);
+                bool edge = IsTruthEdge(truth, i, l);
                 byte g = Grey(input.Data[i], -600, 1500);
                 var p = png.GetPixel(x, y);
                 if (!edge)
@@ -148,6 +148,10 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
         Assert.True(edges > 0, "the phantom's lesions should have edges on slice 2");
     }
 
+    /// <summary>A lesion pixel of the 48-wide phantom truth with a 4-neighbour of another label: what an outline paints.</summary>
+    private static bool IsTruthEdge(float[] truth, int i, int label) =>
+        label != 0 && ((int)truth[i - 1] != label || (int)truth[i + 1] != label || (int)truth[i - 48] != label || (int)truth[i + 48] != label);
+
     [Fact]
     public async Task TruthOverThePredictionIsItsOutlineInFullColour()
     {
@@ -162,7 +166,7 @@ public class ViewerServerTests(PredictedResultsFixture results) : IClassFixture<
             {
                 int i = z * 48 * 40 + y * 48 + x;
                 int l = (int)truth[i];
-                bool edge = l != 0 && ((int)truth[i - 1] != l || (int)truth[i + 1] != l || (int)truth[i - 48] != l || (int)truth[i + 48] != l);
+                bool edge = IsTruthEdge(truth, i, l);
                 byte g = Grey(input.Data[i], -600, 1500);
                 var c = LabelSet.MedSeg.Classes[l];
                 var expected = edge ? (c.R, c.G, c.B) : (g, g, g);

@@ -123,14 +123,20 @@ public class SegmentationWriterTests : IDisposable
         Assert.Equal(6, written.Frames);
     }
 
-    [Fact]
-    public void NoLesionMeansNoSegmentation()
+    /// <summary>A two-slice series written by hand (HandBuiltDicom), 2 x 3 x 2 voxels.</summary>
+    private DicomSeries TwoHandBuiltSlices()
     {
         string source = _temp.File("hand");
         Directory.CreateDirectory(source);
         HandBuiltDicom.WriteSlice(source, "a.dcm", z: 0);
         HandBuiltDicom.WriteSlice(source, "b.dcm", z: 1);
-        var series = DicomSeriesLoader.Load(source);
+        return DicomSeriesLoader.Load(source);
+    }
+
+    [Fact]
+    public void NoLesionMeansNoSegmentation()
+    {
+        var series = TwoHandBuiltSlices();
         string path = _temp.File("seg.dcm");
         Assert.Null(SegmentationWriter.Write(path, series, new byte[12], Classes, "CovidSeg test", DateTime.Now));
         Assert.False(File.Exists(path));
@@ -139,11 +145,7 @@ public class SegmentationWriterTests : IDisposable
     [Fact]
     public void OwnReaderReadsTheWrittenFile()
     {
-        string source = _temp.File("hand");
-        Directory.CreateDirectory(source);
-        HandBuiltDicom.WriteSlice(source, "a.dcm", z: 0);
-        HandBuiltDicom.WriteSlice(source, "b.dcm", z: 1);
-        var series = DicomSeriesLoader.Load(source);
+        var series = TwoHandBuiltSlices();
         string path = _temp.File("seg.dcm");
         byte[] labels = [0, 2, 0, 0, 0, 0, 2, 2, 2, 0, 0, 2];
         var written = SegmentationWriter.Write(path, series, labels, Classes, "CovidSeg test", DateTime.Now)!;
