@@ -23,6 +23,8 @@ public static class CvCommand
         data.AddTo(command);
         model.AddTo(command, includeArch: false);
         training.AddTo(command);
+        var selfTraining = new SelfTrainingCommandOptions();
+        selfTraining.AddTo(command);
         foreach (var o in new Option[] { output, folds, archs, augs }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
@@ -37,7 +39,8 @@ public static class CvCommand
                 Split(parse.GetValue(augs)).Select(TrainingCommandOptions.ParseAugmentation).ToList(),
                 model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? ModelFactory.UNetName),
                 prep,
-                trainingOptions);
+                trainingOptions,
+                selfTraining.Build(parse));
             if (plan.Folds > dataset.Count)
                 throw new CovidSegException($"--folds {plan.Folds} is more than the {dataset.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             string outDir = parse.GetValue(output)!.FullName;

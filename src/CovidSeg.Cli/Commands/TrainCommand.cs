@@ -2,6 +2,7 @@ using System.CommandLine;
 using CovidSeg.Data;
 using CovidSeg.IO;
 using CovidSeg.Training;
+using CovidSeg.Training.SemiSupervised;
 using Spectre.Console;
 
 namespace CovidSeg.Cli.Commands;
@@ -24,6 +25,8 @@ public static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         training.AddTo(command);
+        var selfTraining = new SelfTrainingCommandOptions();
+        selfTraining.AddTo(command);
         foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
@@ -31,16 +34,25 @@ public static class TrainCommand
             OutputFolder.Check(runDir);
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
-            if (parse.GetValue(resume)) return Resume(parse, runDir, data, model, training);
+            var selfTrainingPlan = selfTraining.Build(parse);
+            if (parse.GetValue(resume) && selfTrainingPlan is null) return Resume(parse, runDir, data, model, training);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
             var modelOptions = model.Build(parse, dataset.Labels.Count);
             var split = ChooseSplit(dataset, parse.GetValue(folds), parse.GetValue(fold), parse.GetValue(valFraction), (int)trainingOptions.Seed);
-            if (File.Exists(Path.Combine(runDir, RunManifest.FileName)))
+            bool started = File.Exists(Path.Combine(runDir, RunManifest.FileName)) || File.Exists(Path.Combine(runDir, TeacherFolder, RunManifest.FileName));
+            if (started && !(selfTrainingPlan is not null && parse.GetValue(resume)))
                 throw new CovidSegException($"{runDir} already holds a training run; pass --resume to continue it, or choose another output folder");
             split.Save(Path.Combine(runDir, "split.json"));
             var (trainIdx, valIdx) = split.IndicesIn(dataset);
             var request = new TrainingRequest(dataset, trainIdx, valIdx, modelOptions, prep,
                 TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir);
+            if (selfTrainingPlan is not null)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"self-training {modelOptions.Arch} on {dataset.Source} ({trainIdx.Length} training, {valIdx.Length} validation slices) and {selfTrainingPlan.Unlabelled.Count} unlabelled slices of {selfTrainingPlan.Unlabelled.Source}: teacher -> {Path.Combine(runDir, TeacherFolder)}, student -> {runDir}"));
+                var teacher = request with { RunDirectory = Path.Combine(runDir, TeacherFolder) };
+                return Train(dataset.Labels, request, (observer, token) =>
+                    SelfTraining.Run(new SelfTrainingRequest(teacher, selfTrainingPlan.Unlabelled, selfTrainingPlan.Options, runDir), observer, token));
+            }
             AnsiConsole.MarkupLine(Markup.Escape($"training {modelOptions.Arch} on {dataset.Source}: {trainIdx.Length} training, {valIdx.Length} validation slices -> {runDir}"));
             return Train(request, dataset.Labels);
         });
@@ -78,10 +90,25 @@ public static class TrainCommand
         throw new CovidSegException($"{option.Name} {given}: the run was started with {option.Name} {recorded}, and --resume continues it with its own options; {advice}");
     }
 
-    private static int Train(TrainingRequest request, LabelSet labels)
+    /// <summary>Where a self-training run keeps its teacher, inside the run folder (the student is the run itself).</summary>
+    public const string TeacherFolder = "teacher";
+
+    private static int Train(TrainingRequest request, LabelSet labels) =>
+        Train(labels, request, (observer, token) => Trainer.Run(request, observer, token));
+
+    private static int Train(LabelSet labels, TrainingRequest request, Func<ITrainingObserver, CancellationToken, TrainingResult> run)
     {
         using var ctrlC = new CtrlC();
-        var result = Trainer.Run(request, new ConsoleTrainingObserver(labels), ctrlC.Token);
+        TrainingResult result;
+        try
+        {
+            result = run(new ConsoleTrainingObserver(labels), ctrlC.Token);
+        }
+        catch (OperationCanceledException e) when (ctrlC.Token.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"interrupted while pseudo-labelling ({e.Message}); run the same command with --resume to continue");
+            return ctrlC.ExitCode;
+        }
         if (result.Interrupted) return ctrlC.ExitCode;
         var m = result.Manifest;
         AnsiConsole.MarkupLine(Markup.Escape(m.Data.ValidationIds.Count == 0

@@ -10,7 +10,7 @@ namespace CovidSeg.Data;
 /// </summary>
 public sealed class FolderDataset : ISegmentationDataset
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
+    internal static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
     private static readonly string[] MaskExtensions = [".png"];
     private const int ListedInErrors = 5;
 

@@ -27,6 +27,8 @@ public sealed class MetricsReport
     [JsonPropertyName("image_count")] public int ImageCount => Images.Count;
     [JsonPropertyName("mean_over_images")] public SegmentationScores MeanOverImages { get; }
     [JsonPropertyName("global")] public SegmentationScores Global { get; }
+    /// <summary>Lesion Dice averaged over the images whose truth holds the class (see <see cref="PresentClassDice"/>).</summary>
+    [JsonPropertyName("mean_over_images_with_class")] public IReadOnlyList<PresentClassDice> MeanOverImagesWithClass { get; }
     [JsonPropertyName("total_confusion_matrix")] public ConfusionMatrix TotalConfusion { get; }
     [JsonPropertyName("images")] public IReadOnlyList<ImageMetrics> Images { get; }
 
@@ -38,6 +40,7 @@ public sealed class MetricsReport
         MeanOverImages = meanOverImages;
         Global = global;
         TotalConfusion = total;
+        MeanOverImagesWithClass = PresentClassDice.Of(images, classNames);
     }
 
     public static MetricsReport Build(LabelSet labels, IReadOnlyList<ImageMetrics> images) =>
@@ -150,6 +153,11 @@ public sealed class MetricsReport
         AppendMarkdownTable(sb, $"Mean over images (n = {ImageCount}; a class absent from both truth and prediction of an image scores 1 there)", MeanOverImages);
         sb.Append('\n');
         AppendMarkdownTable(sb, $"Global pixel sums over all {ImageCount} images", Global);
+        sb.Append('\n').Append("**Dice over the images whose truth holds the class**\n\n");
+        sb.Append("| Class | Images | Dice |\n|---|---:|---:|\n");
+        foreach (var c in MeanOverImagesWithClass)
+            sb.Append("| ").Append(MarkdownText(c.ClassName)).Append(" | ").Append(c.Images).Append(" | ")
+              .Append(c.Dice is { } d ? F4(d) : "n/a").Append(" |\n");
         return sb.ToString();
     }
 

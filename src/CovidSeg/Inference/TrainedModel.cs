@@ -39,12 +39,16 @@ public sealed class TrainedModel : IDisposable
     /// Loads a run folder (or its run.json). Missing or unreadable run.json, no checkpoint, missing or corrupt weights,
     /// or options that build no network all raise <see cref="InvalidInputException"/> naming the file.
     /// </summary>
-    public static TrainedModel Load(string runDirectoryOrFile)
+    /// <param name="lastEpoch">
+    /// Load the last epoch's weights even when the run names a best one. Cross-validation needs this: its "best" epoch
+    /// was picked on the held-out fold, which must not choose the model that is scored or that labels other data.
+    /// </param>
+    public static TrainedModel Load(string runDirectoryOrFile, bool lastEpoch = false)
     {
         string full = Path.GetFullPath(runDirectoryOrFile);
         var manifest = RunManifest.Load(full);
         string runDir = Directory.Exists(full) ? full : Path.GetDirectoryName(full) ?? ".";
-        string checkpoint = manifest.BestCheckpoint ?? manifest.LastCheckpoint
+        string checkpoint = (lastEpoch ? null : manifest.BestCheckpoint) ?? manifest.LastCheckpoint
             ?? throw new InvalidInputException(runDir, "the run has no checkpoint yet (train at least one epoch)");
         if (!Directory.Exists(Path.Combine(runDir, checkpoint)) && manifest.LastCheckpoint is { } last && last != checkpoint)
             checkpoint = last; // best folder pruned or lost: the last state is the next best thing

@@ -31,27 +31,28 @@ public sealed record BackwardKernelChoice(bool UseOneDnn, string Reason)
 
     /// <summary>
     /// The choice for <paramref name="network"/>: oneDNN only if every ungrouped convolution wider than 1x1 has channel
-    /// counts that are multiples of <see cref="SafeChannelMultiple"/> (the input side of the first one is exempt unless
-    /// <paramref name="inputNeedsGradient"/>: an image needs no gradient, so that side is never computed), and its
+    /// counts that are multiples of <see cref="SafeChannelMultiple"/> (the input side of a convolution reading the
+    /// <paramref name="imageChannels"/>-channel image is exempt unless <paramref name="inputNeedsGradient"/>: an image
+    /// needs no gradient, so that side is never computed), and its
     /// gradients for this loss match libtorch's own kernels. The shape rule comes first because the faulty kernels are
     /// not even wrong every time: with two threads, one call was right and the next wrong.
     /// </summary>
-    public static BackwardKernelChoice Check(Tensor loss, nn.Module network, bool inputNeedsGradient = false)
+    public static BackwardKernelChoice Check(Tensor loss, nn.Module network, bool inputNeedsGradient = false, int imageChannels = 1)
     {
         if (Forced() is { } forced) return forced;
-        bool first = true;
-        // TorchSharp's named_modules() lists the descendants; the network itself may be a convolution too.
+        // TorchSharp's named_modules() lists the descendants; the network itself may be a convolution too. Their order is
+        // not the order of the forward pass (the decoder can come first), so the layer reading the image is recognised by
+        // its width: no other convolution of CovidSeg's networks has as few input channels as the image.
         foreach (var (name, module) in network.named_modules().Where(m => !ReferenceEquals(m.module, network)).Prepend(("", network)))
         {
             if (module is not TorchSharp.Modules.Convolution conv) continue;
-            bool isFirst = first;
-            first = false;
+            bool readsImage = conv.in_channels == imageChannels;
             if (conv.kernel_size.Aggregate(1L, (a, b) => a * b) == 1) continue;
             // Grouped convolutions (ResNeXt's) run on other oneDNN kernels, which were right for every shape tried: 1 to 16
             // channels per group, 4 and 8 groups, batches 1 to 4, sides 37 to 128, on AVX2 and AVX-512, under junk fill.
             if (conv.groups > 1) continue;
             string? unsafeSide = conv.out_channels % SafeChannelMultiple != 0 ? $"{conv.out_channels} output channels"
-                : (inputNeedsGradient || !isFirst) && conv.in_channels % SafeChannelMultiple != 0 ? $"{conv.in_channels} input channels"
+                : (inputNeedsGradient || !readsImage) && conv.in_channels % SafeChannelMultiple != 0 ? $"{conv.in_channels} input channels"
                 : null;
             if (unsafeSide is not null)
                 return new(false, $"libtorch's own, about 2x slower (convolution {(name.Length > 0 ? name : "the layer")} has {unsafeSide}; oneDNN's backward kernels are wrong unless they are multiples of {SafeChannelMultiple})");

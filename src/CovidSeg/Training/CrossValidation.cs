@@ -2,6 +2,7 @@ using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
+using CovidSeg.Training.SemiSupervised;
 
 namespace CovidSeg.Training;
 
@@ -38,25 +39,60 @@ public static class CrossValidation
             cancel.ThrowIfCancellationRequested();
             string dir = FoldDirectory(outDir, aug, arch, fold);
             string metricsPath = Path.Combine(dir, MetricsFile);
+            var (train, validation) = split.Fold(fold).IndicesIn(data);
+            var request = new TrainingRequest(data, train, validation, plan.Model with { Arch = arch, Classes = data.Labels.Count },
+                plan.Preprocessing, aug, plan.Training, dir, File.Exists(Path.Combine(dir, RunManifest.FileName)));
             if (File.Exists(metricsPath))
             {
                 results.Add(new FoldResult(arch, aug, fold, MetricsReport.Load(metricsPath), TrainingSecondsOf(RunManifest.Load(dir))));
-                continue;
             }
-            observer.Message($"{aug.ToString().ToLowerInvariant()} / {arch} / fold {fold + 1} of {plan.Folds}");
-            var (train, validation) = split.Fold(fold).IndicesIn(data);
-            bool resume = File.Exists(Path.Combine(dir, RunManifest.FileName));
-            var request = new TrainingRequest(data, train, validation, plan.Model with { Arch = arch, Classes = data.Labels.Count },
-                plan.Preprocessing, aug, plan.Training, dir, resume);
-            var trained = Trainer.Run(request, observer, cancel);
-            if (trained.Interrupted) throw new OperationCanceledException("cross-validation interrupted; run the same command again to resume");
-            var report = ScoreHeldOut(data, validation, trained.Manifest, dir);
-            report.Save(metricsPath);
-            report.SaveCsv(Path.Combine(dir, "metrics.csv"));
-            results.Add(new FoldResult(arch, aug, fold, report, TrainingSecondsOf(trained.Manifest)));
-            foldFinished?.Invoke(results);
+            else
+            {
+                observer.Message($"{aug.ToString().ToLowerInvariant()} / {arch} / fold {fold + 1} of {plan.Folds}");
+                results.Add(TrainFold(data, validation, request, dir, metricsPath, arch, aug, fold, observer, cancel));
+                foldFinished?.Invoke(results);
+            }
+            if (plan.SelfTraining is { } selfTraining)
+            {
+                results.Add(SelfTrainFold(data, plan, selfTraining, outDir, aug, arch, fold, request, observer, cancel));
+                foldFinished?.Invoke(results);
+            }
         }
         return results;
+    }
+
+    private static FoldResult TrainFold(ISegmentationDataset data, IReadOnlyList<int> validation, TrainingRequest request, string dir, string metricsPath,
+        string arch, AugmentationMode aug, int fold, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var trained = Trainer.Run(request, observer, cancel);
+        if (trained.Interrupted) throw new OperationCanceledException("cross-validation interrupted; run the same command again to resume");
+        var report = ScoreHeldOut(data, validation, trained.Manifest, dir);
+        report.Save(metricsPath);
+        report.SaveCsv(Path.Combine(dir, "metrics.csv"));
+        return new FoldResult(arch, aug, fold, report, TrainingSecondsOf(trained.Manifest));
+    }
+
+    /// <summary>
+    /// The fold's self-trained student: the fold's network (trained already, <paramref name="teacher"/>) labels
+    /// unlabelled slices, a student trains on the fold's training slices plus those, and is scored on the held-out
+    /// fold like every other network. Its training time includes the teacher's.
+    /// </summary>
+    private static FoldResult SelfTrainFold(ISegmentationDataset data, CrossValidationPlan plan, SelfTrainingPlan selfTraining, string outDir,
+        AugmentationMode aug, string arch, int fold, TrainingRequest teacher, ITrainingObserver observer, CancellationToken cancel)
+    {
+        string studentArch = arch + CrossValidationPlan.SelfTrainedSuffix;
+        string dir = FoldDirectory(outDir, aug, studentArch, fold);
+        string metricsPath = Path.Combine(dir, MetricsFile);
+        double teacherSeconds = TrainingSecondsOf(RunManifest.Load(teacher.RunDirectory));
+        if (File.Exists(metricsPath))
+            return new FoldResult(studentArch, aug, fold, MetricsReport.Load(metricsPath), teacherSeconds + TrainingSecondsOf(RunManifest.Load(dir)));
+        observer.Message($"{aug.ToString().ToLowerInvariant()} / {studentArch} / fold {fold + 1} of {plan.Folds}");
+        var trained = SelfTraining.Run(new SelfTrainingRequest(teacher, selfTraining.Unlabelled, selfTraining.Options, dir), observer, cancel);
+        if (trained.Interrupted) throw new OperationCanceledException("cross-validation interrupted; run the same command again to resume");
+        var report = ScoreHeldOut(data, teacher.ValidationIndices, trained.Manifest, dir);
+        report.Save(metricsPath);
+        report.SaveCsv(Path.Combine(dir, "metrics.csv"));
+        return new FoldResult(studentArch, aug, fold, report, teacherSeconds + TrainingSecondsOf(trained.Manifest));
     }
 
     private static double TrainingSecondsOf(RunManifest manifest) => manifest.History.Sum(h => h.Seconds);

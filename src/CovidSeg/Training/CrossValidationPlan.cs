@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Models;
+using CovidSeg.Training.SemiSupervised;
 
 namespace CovidSeg.Training;
 
@@ -10,14 +11,26 @@ namespace CovidSeg.Training;
 /// it down to what a CPU can afford.
 /// </summary>
 /// <param name="Model">Options shared by every network; <see cref="ModelOptions.Arch"/> is replaced per network.</param>
+/// <param name="SelfTraining">
+/// When set, each fold's network also teaches a student on its training slices plus pseudo-labelled unlabelled slices,
+/// reported as network + <see cref="SelfTrainedSuffix"/>.
+/// </param>
 public sealed record CrossValidationPlan(
     int Folds,
     IReadOnlyList<string> Archs,
     IReadOnlyList<AugmentationMode> Augmentations,
     ModelOptions Model,
     PreprocessingOptions Preprocessing,
-    TrainingOptions Training)
+    TrainingOptions Training,
+    SelfTrainingPlan? SelfTraining = null)
 {
+    public const string SelfTrainedSuffix = "+self-training";
+
+    /// <summary>The rows of the result tables: each network, and after it its self-trained student when there is one.</summary>
+    public IReadOnlyList<string> ReportedArchs => SelfTraining is null
+        ? Archs
+        : Archs.SelectMany(a => new[] { a, a + SelfTrainedSuffix }).ToList();
+
     public void Validate()
     {
         if (Folds < 2) throw new CovidSegException($"cross-validation needs at least 2 folds, got {Folds}");
@@ -25,5 +38,9 @@ public sealed record CrossValidationPlan(
         if (Augmentations.Count == 0) throw new CovidSegException("no augmentation modes to compare");
         foreach (var arch in Archs) ModelFactory.Validate(Model with { Arch = arch });
         Training.Validate();
+        // Stopping on the held-out fold's Dice would let the slices being scored choose the model.
+        if (Training.EarlyStoppingPatience > 0)
+            throw new CovidSegException("early stopping watches the validation slices, which in cross-validation are the held-out fold being scored; drop --early-stop");
+        SelfTraining?.Options.Validate();
     }
 }

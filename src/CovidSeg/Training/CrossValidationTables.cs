@@ -24,7 +24,12 @@ public static class CrossValidationTables
     ];
 
     /// <summary>The paper's names for the networks of its tables.</summary>
-    public static string PaperName(string arch) => arch switch
+    public static string PaperName(string arch) =>
+        arch.EndsWith(CrossValidationPlan.SelfTrainedSuffix, StringComparison.Ordinal)
+            ? PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
+            : BasePaperName(arch);
+
+    private static string BasePaperName(string arch) => arch switch
     {
         ModelFactory.ResidualAttentionUNet => "Ours (M)",
         ModelFactory.ResNeXtUNetName => "M - A (no attention)",
@@ -44,10 +49,10 @@ public static class CrossValidationTables
         var sb = new StringBuilder();
         var augs = plan.Augmentations;
         sb.AppendLine($"Command: `{command}`").AppendLine();
-        var completeFolds = Enumerable.Range(0, plan.Folds).Where(f => results.Count(r => r.Fold == f) == plan.Archs.Count * plan.Augmentations.Count).ToHashSet();
+        var completeFolds = Enumerable.Range(0, plan.Folds).Where(f => results.Count(r => r.Fold == f) == plan.ReportedArchs.Count * plan.Augmentations.Count).ToHashSet();
         if (completeFolds.Count < plan.Folds)
         {
-            sb.AppendLine($"**Partial: {completeFolds.Count} of {plan.Folds} folds complete for every configuration ({results.Count} of {plan.Folds * plan.Archs.Count * plan.Augmentations.Count} trainings); the tables use the complete folds only.** Rerun the command to resume.").AppendLine();
+            sb.AppendLine($"**Partial: {completeFolds.Count} of {plan.Folds} folds complete for every configuration ({results.Count} of {plan.Folds * plan.ReportedArchs.Count * plan.Augmentations.Count} trainings); the tables use the complete folds only.** Rerun the command to resume.").AppendLine();
             if (completeFolds.Count > 0) results = results.Where(r => completeFolds.Contains(r.Fold)).ToList();
         }
         sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
@@ -60,14 +65,15 @@ public static class CrossValidationTables
             AppendTable(sb, results, augs, compared, withImprovement: true);
         }
         sb.AppendLine("### Table II: ablation").AppendLine();
-        AppendTable(sb, results, augs, plan.Archs, withImprovement: false);
+        AppendTable(sb, results, augs, plan.ReportedArchs, withImprovement: false);
 
         sb.AppendLine("### Per class (lesion Dice, mean over held-out images)").AppendLine();
         var classNames = results.FirstOrDefault()?.Report.ClassNames.Skip(1).ToList() ?? [];
+        sb.AppendLine("\"with it\": mean over the held-out images whose truth holds the class only, so empty slices predicted empty do not lift it.").AppendLine();
         sb.Append("| model | augmentation |");
-        foreach (var c in classNames) sb.Append(' ').Append(c).Append(" |");
-        sb.AppendLine().Append("|---|---|").Append(string.Concat(classNames.Select(_ => "---|"))).AppendLine();
-        foreach (var arch in plan.Archs)
+        foreach (var c in classNames) sb.Append(' ').Append(c).Append(" | ").Append(c).Append(" (with it) |");
+        sb.AppendLine().Append("|---|---|").Append(string.Concat(classNames.Select(_ => "---|---|"))).AppendLine();
+        foreach (var arch in plan.ReportedArchs)
         foreach (var aug in augs)
         {
             sb.Append($"| {PaperName(arch)} | {aug.ToString().ToLowerInvariant()} |");
@@ -75,6 +81,7 @@ public static class CrossValidationTables
             {
                 int cls = c;
                 sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format()).Append(" |");
+                sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImagesWithClass[cls - 1].Dice ?? double.NaN).Format()).Append(" |");
             }
             sb.AppendLine();
         }
@@ -122,7 +129,7 @@ public static class CrossValidationTables
     /// <summary>Every fold's scores and the summaries, for programs.</summary>
     public static string Json(IReadOnlyList<FoldResult> results, CrossValidationPlan plan)
     {
-        var summary = plan.Archs.SelectMany(arch => plan.Augmentations.Select(aug => new
+        var summary = plan.ReportedArchs.SelectMany(arch => plan.Augmentations.Select(aug => new
         {
             arch,
             augmentation = aug.ToString().ToLowerInvariant(),
@@ -140,6 +147,7 @@ public static class CrossValidationTables
             training_seconds = r.TrainingSeconds,
             mean_over_images = r.Report.MeanOverImages,
             global = r.Report.Global,
+            mean_over_images_with_class = r.Report.MeanOverImagesWithClass,
         });
         return JsonSerializer.Serialize(new { plan, summary, folds }, RunManifest.JsonOptions);
     }

@@ -124,6 +124,25 @@ public sealed class BackwardKernelChoiceTests
         if (why is not null) Assert.Contains(why, choice.Reason);
     }
 
+    /// <summary>
+    /// The default width-16 networks pass the shape rule: only the first convolution has a narrow (1-channel) input,
+    /// and its input gradient is never computed. (A regression: the rule once took the first module listed, a decoder
+    /// layer, for the first layer run, and sent every real training run to the slower kernels.)
+    /// </summary>
+    [Theory]
+    [InlineData(ModelFactory.UNetName)]
+    [InlineData(ModelFactory.ResNeXtUNetName)]
+    [InlineData(ModelFactory.AttentionUNetName)]
+    [InlineData(ModelFactory.ResidualAttentionUNet)]
+    public void WidthSixteenNetworksPassTheShapeRule(string arch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, Classes = 3, BaseWidth = 16, Depth = 2, Cardinality = 4, AttentionLevels = [0] }, seed: 1);
+        var loss = net.forward(torch.randn(1, 1, 32, 32)).sum();
+        var choice = BackwardKernelChoice.Check(loss, net);
+        Assert.DoesNotContain("channels", choice.Reason);
+    }
+
     [Fact]
     public void InfoReportsTheKernelsAndNnpackWithoutLibtorchWarnings()
     {

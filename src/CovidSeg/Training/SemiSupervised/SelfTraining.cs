@@ -1,0 +1,118 @@
+using System.Text.Json;
+using CovidSeg.Data;
+using CovidSeg.Inference;
+using CovidSeg.IO;
+
+namespace CovidSeg.Training.SemiSupervised;
+
+/// <summary>
+/// Runs a <see cref="SelfTrainingRequest"/>: trains (or resumes, or reuses a finished) teacher, lets it label a seeded
+/// sample of the unlabelled slices (<see cref="PseudoLabeller"/>), keeps the most confidently labelled ones, trains a
+/// student from scratch on labelled + pseudo-labelled slices, and repeats with the student as teacher.
+/// <para>
+/// Teachers label with their last epoch's weights, never a "best" one: in cross-validation the best epoch is picked on
+/// the held-out fold, which must not reach pseudo-labelling. Validation slices never join a student's training set.
+/// Each student folder gets <see cref="SummaryFile"/>, saying which slices were pseudo-labelled and how confidently.
+/// </para>
+/// </summary>
+public static class SelfTraining
+{
+    public const string SummaryFile = "pseudo-labels.json";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static TrainingResult Run(SelfTrainingRequest request, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var options = request.Pseudo.Validate();
+        var result = Trainer.Run(request.Teacher with { ResumeRun = HasRun(request.Teacher.RunDirectory) }, observer, cancel);
+        if (result.Interrupted) return result;
+        var validation = new HashSet<int>(request.Teacher.ValidationIndices);
+        if (request.Teacher.TrainIndices.Any(validation.Contains))
+            throw new ArgumentException("a validation slice is among the teacher's training slices");
+
+        string teacherDir = request.Teacher.RunDirectory;
+        for (int round = 1; round <= options.Rounds; round++)
+        {
+            string studentDir = round == options.Rounds
+                ? request.StudentDirectory
+                : Path.Combine(request.StudentDirectory, $"round-{round}");
+            var pseudo = LabelWithTeacher(teacherDir, request.Unlabelled, options, request.Teacher.Training.Seed + round, observer, cancel);
+            var data = new PseudoLabelledDataset(request.Teacher.Data, pseudo, request.Unlabelled.Source);
+            int repeats = LabelledRepeats(request.Teacher.TrainIndices.Count, pseudo.Count);
+            var student = request.Teacher with
+            {
+                Data = data,
+                TrainIndices = Enumerable.Repeat(request.Teacher.TrainIndices, repeats).SelectMany(i => i).Concat(data.PseudoIndices).ToList(),
+                Training = request.Teacher.Training with { Epochs = options.StudentEpochs },
+                RunDirectory = studentDir,
+                ResumeRun = HasRun(studentDir),
+            };
+            observer.Message($"self-training round {round} of {options.Rounds}: student on {request.Teacher.TrainIndices.Count} labelled slices (each {repeats}x per epoch) + {pseudo.Count} pseudo-labelled slices -> {studentDir}");
+            Directory.CreateDirectory(studentDir);
+            WriteSummary(studentDir, teacherDir, options, pseudo, request.Teacher.Data.Labels);
+            result = Trainer.Run(student, observer, cancel);
+            if (result.Interrupted) return result;
+            teacherDir = studentDir;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The teacher's labels of a seeded sample of <see cref="PseudoLabelOptions.Candidates"/> unlabelled slices; the
+    /// <see cref="PseudoLabelOptions.Slices"/> with the largest confident share (at least the minimum) are kept, in id order.
+    /// </summary>
+    public static IReadOnlyList<PseudoLabel> LabelWithTeacher(string teacherDir, UnlabelledImages unlabelled, PseudoLabelOptions options,
+        long seed, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var order = Enumerable.Range(0, unlabelled.Count).ToArray();
+        new Random(unchecked((int)seed)).Shuffle(order);
+        var candidates = (options.Candidates == 0 ? order : order.Take(options.Candidates)).Order().ToArray();
+        observer.Message($"pseudo-labelling {candidates.Length} of {unlabelled.Count} unlabelled slices with the last epoch of {teacherDir}");
+        using var teacher = TrainedModel.Load(teacherDir, lastEpoch: true);
+        var labelled = new List<PseudoLabel>(candidates.Length);
+        foreach (var label in PseudoLabeller.Label(teacher, candidates.Select(i => (unlabelled.IdAt(i), unlabelled.Load(i))), options.Threshold))
+        {
+            cancel.ThrowIfCancellationRequested();
+            labelled.Add(label);
+        }
+        var kept = labelled
+            .Where(p => p.ConfidentFraction >= options.MinConfidentFraction)
+            .OrderByDescending(p => p.LesionFraction).ThenByDescending(p => p.ConfidentFraction).ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Take(options.Slices)
+            .OrderBy(p => p.Id, NaturalStringComparer.Instance)
+            .ToList();
+        if (kept.Count == 0)
+            throw new CovidSegException($"the teacher in {teacherDir} labelled no unlabelled slice with at least {options.MinConfidentFraction:P0} of its pixels above probability {options.Threshold}; lower --pseudo-threshold or train the teacher longer");
+        observer.Message($"kept {kept.Count} pseudo-labelled slices (on average {kept.Average(p => p.ConfidentFraction):P1} of their pixels confident, {kept.Average(p => p.LesionFraction):P1} confident lesion)");
+        return kept;
+    }
+
+    /// <summary>How often each labelled slice appears in a student's epoch: enough to be about as many as the pseudo-labels.</summary>
+    public static int LabelledRepeats(int labelled, int pseudo) =>
+        labelled == 0 ? 1 : Math.Max(1, (int)Math.Round((double)pseudo / labelled, MidpointRounding.AwayFromZero));
+
+    private static bool HasRun(string runDir) => File.Exists(Path.Combine(runDir, RunManifest.FileName));
+
+    private static void WriteSummary(string studentDir, string teacherDir, PseudoLabelOptions options, IReadOnlyList<PseudoLabel> pseudo, LabelSet labels)
+    {
+        var summary = new
+        {
+            Format = "covidseg-pseudo-labels/1",
+            Teacher = Path.GetFullPath(teacherDir),
+            Options = options,
+            ClassNames = labels.Classes.Select(c => c.Name).ToList(),
+            Slices = pseudo.Select(p => new
+            {
+                p.Id,
+                ConfidentFraction = Math.Round(p.ConfidentFraction, 6),
+                LesionFraction = Math.Round(p.LesionFraction, 6),
+                PixelsPerClass = p.PixelsPerClass(labels.Count),
+            }).ToList(),
+        };
+        AtomicFile.WriteAllText(Path.Combine(studentDir, SummaryFile), JsonSerializer.Serialize(summary, JsonOptions));
+    }
+}
