@@ -12,11 +12,18 @@ namespace CovidSeg.Training.SemiSupervised;
 /// <param name="Slices">Unlabelled slices added to each student's training set.</param>
 /// <param name="Candidates">
 /// Unlabelled slices the teacher labels, drawn at random (seeded) from the folder; of those with at least
-/// <paramref name="MinConfidentFraction"/> confident pixels, the <paramref name="Slices"/> with the largest share of
-/// confident lesion pixels are kept (the labelled slices nearly all show lesions; slices the teacher calls empty would
-/// teach the student mostly background). 0 labels every slice of the folder.
+/// <paramref name="MinConfidentFraction"/> confident pixels and <paramref name="MinLesionFraction"/> confident lesion
+/// pixels (the labelled slices nearly all show lesions; slices the teacher calls empty would teach the student mostly
+/// background), the <paramref name="Slices"/> with the largest share of confident pixels are kept. 0 labels every
+/// slice of the folder.
 /// </param>
 /// <param name="MinConfidentFraction">Slices with a smaller share of confident pixels are never used.</param>
+/// <param name="MinLesionFraction">Slices with a smaller share of confident lesion pixels are never used.</param>
+/// <param name="MatchIntensities">
+/// Map each unlabelled slice's grey levels onto the histogram of the teacher's labelled training slices before it is
+/// labelled and trained on (<see cref="Imaging.HistogramMatching"/>): unlabelled slices from other sources come in
+/// other display windows.
+/// </param>
 /// <param name="Rounds">Teacher → student rounds; each student becomes the next round's teacher.</param>
 /// <param name="StudentEpochs">
 /// Epochs of each student. A student's epoch holds every pseudo-labelled slice and the labelled slices repeated until
@@ -27,6 +34,8 @@ public sealed record PseudoLabelOptions(
     int Slices = 300,
     int Candidates = 600,
     double MinConfidentFraction = 0.5,
+    double MinLesionFraction = 0.005,
+    bool MatchIntensities = true,
     int Rounds = 1,
     int StudentEpochs = 20)
 {
@@ -38,6 +47,8 @@ public sealed record PseudoLabelOptions(
             throw new CovidSegException($"pseudo-label candidates ({Candidates}) must be 0 (all) or at least the slices kept ({Slices})");
         if (!(MinConfidentFraction >= 0 && MinConfidentFraction <= 1))
             throw new CovidSegException($"minimum confident fraction must be in [0, 1], got {MinConfidentFraction}");
+        if (!(MinLesionFraction >= 0 && MinLesionFraction <= 1))
+            throw new CovidSegException($"minimum lesion fraction must be in [0, 1], got {MinLesionFraction}");
         if (Rounds < 1) throw new CovidSegException($"self-training rounds must be at least 1, got {Rounds}");
         if (StudentEpochs < 1) throw new CovidSegException($"student epochs must be at least 1, got {StudentEpochs}");
         return this;

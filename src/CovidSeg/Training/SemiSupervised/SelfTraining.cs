@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CovidSeg.Data;
+using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.IO;
 
@@ -40,7 +41,10 @@ public static class SelfTraining
             string studentDir = round == options.Rounds
                 ? request.StudentDirectory
                 : Path.Combine(request.StudentDirectory, $"round-{round}");
-            var pseudo = LabelWithTeacher(teacherDir, request.Unlabelled, options, request.Teacher.Training.Seed + round, observer, cancel);
+            var matching = options.MatchIntensities
+                ? HistogramMatching.ToImages(request.Teacher.TrainIndices.Select(i => request.Teacher.Data.Load(i).Image))
+                : null;
+            var pseudo = LabelWithTeacher(teacherDir, request.Unlabelled, options, matching, request.Teacher.Training.Seed + round, observer, cancel);
             var data = new PseudoLabelledDataset(request.Teacher.Data, pseudo, request.Unlabelled.Source);
             int repeats = LabelledRepeats(request.Teacher.TrainIndices.Count, pseudo.Count);
             var student = request.Teacher with
@@ -65,8 +69,9 @@ public static class SelfTraining
     /// The teacher's labels of a seeded sample of <see cref="PseudoLabelOptions.Candidates"/> unlabelled slices; the
     /// <see cref="PseudoLabelOptions.Slices"/> with the largest confident share (at least the minimum) are kept, in id order.
     /// </summary>
+    /// <param name="matching">Maps each unlabelled slice onto the labelled slices' histogram first; null leaves them as they are.</param>
     public static IReadOnlyList<PseudoLabel> LabelWithTeacher(string teacherDir, UnlabelledImages unlabelled, PseudoLabelOptions options,
-        long seed, ITrainingObserver observer, CancellationToken cancel)
+        HistogramMatching? matching, long seed, ITrainingObserver observer, CancellationToken cancel)
     {
         var order = Enumerable.Range(0, unlabelled.Count).ToArray();
         new Random(unchecked((int)seed)).Shuffle(order);
@@ -74,19 +79,19 @@ public static class SelfTraining
         observer.Message($"pseudo-labelling {candidates.Length} of {unlabelled.Count} unlabelled slices with the last epoch of {teacherDir}");
         using var teacher = TrainedModel.Load(teacherDir, lastEpoch: true);
         var labelled = new List<PseudoLabel>(candidates.Length);
-        foreach (var label in PseudoLabeller.Label(teacher, candidates.Select(i => (unlabelled.IdAt(i), unlabelled.Load(i))), options.Threshold))
+        foreach (var label in PseudoLabeller.Label(teacher, candidates.Select(i => (unlabelled.IdAt(i), matching is null ? unlabelled.Load(i) : matching.Apply(unlabelled.Load(i)))), options.Threshold))
         {
             cancel.ThrowIfCancellationRequested();
             labelled.Add(label);
         }
         var kept = labelled
-            .Where(p => p.ConfidentFraction >= options.MinConfidentFraction)
-            .OrderByDescending(p => p.LesionFraction).ThenByDescending(p => p.ConfidentFraction).ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Where(p => p.ConfidentFraction >= options.MinConfidentFraction && p.LesionFraction >= options.MinLesionFraction)
+            .OrderByDescending(p => p.ConfidentFraction).ThenBy(p => p.Id, StringComparer.Ordinal)
             .Take(options.Slices)
             .OrderBy(p => p.Id, NaturalStringComparer.Instance)
             .ToList();
         if (kept.Count == 0)
-            throw new CovidSegException($"the teacher in {teacherDir} labelled no unlabelled slice with at least {options.MinConfidentFraction:P0} of its pixels above probability {options.Threshold}; lower --pseudo-threshold or train the teacher longer");
+            throw new CovidSegException($"the teacher in {teacherDir} labelled no unlabelled slice with at least {options.MinConfidentFraction:P0} of its pixels above probability {options.Threshold} and {options.MinLesionFraction:P1} of them lesion; lower --pseudo-threshold or train the teacher longer");
         observer.Message($"kept {kept.Count} pseudo-labelled slices (on average {kept.Average(p => p.ConfidentFraction):P1} of their pixels confident, {kept.Average(p => p.LesionFraction):P1} confident lesion)");
         return kept;
     }
