@@ -17,7 +17,7 @@ public static class CommandRunner
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke(config);
+            return root.Parse(RecipeArguments.Expand(root, args)).Invoke(config);
         }
         catch (CovidSegException e)
         {

@@ -25,6 +25,7 @@ public static class CvCommand
         training.AddTo(command);
         var selfTraining = new SelfTrainingCommandOptions();
         selfTraining.AddTo(command);
+        command.Options.Add(RecipeArguments.Option());
         foreach (var o in new Option[] { output, folds, archs, augs }) command.Options.Add(o);
         command.SetHandler(parse =>
         {

@@ -27,6 +27,7 @@ public static class TrainCommand
         training.AddTo(command);
         var selfTraining = new SelfTrainingCommandOptions();
         selfTraining.AddTo(command);
+        command.Options.Add(RecipeArguments.Option());
         foreach (var o in new Option[] { output, augmentation, valFraction, folds, fold, resume }) command.Options.Add(o);
         command.SetHandler(parse =>
         {

@@ -1,0 +1,54 @@
+namespace CovidSeg.Training.Recipes;
+
+/// <summary>The recipes <c>--recipe</c> knows; docs/results.md has the cross-validation behind each.</summary>
+public static class TrainingRecipes
+{
+    /// <summary>Chen, Yao and Zhang 2020 as written: the full network at 369 px, cross-entropy, Adam at a fixed rate, the x6 offline augmentation, 100 epochs.</summary>
+    public static TrainingRecipe Paper { get; } = new("paper",
+        "the paper's recipe: res-attention-unet at 369 px, cross-entropy, constant learning rate, x6 offline augmentation, 100 epochs",
+        [
+            ("--arch", ["res-attention-unet"]), ("--side", ["369"]), ("--loss", ["ce"]), ("--schedule", ["constant"]),
+            ("--aug", ["paper"]), ("--epochs", ["100"]),
+        ]);
+
+    /// <summary>
+    /// The best recipe measured so far (docs/results.md): cross-entropy plus Dice, cosine decay, random augmentation, 256 px,
+    /// the last epoch's weights (no validation split: a handful of validation slices picks epochs by chance).
+    /// </summary>
+    public static TrainingRecipe Best { get; } = new("best",
+        "the best recipe measured (docs/results.md): res-attention-unet at 256 px, width 16, cross-entropy + Dice, cosine decay, online augmentation, 40 epochs, last epoch kept",
+        [
+            ("--arch", ["res-attention-unet"]), ("--side", ["256"]), ("--width", ["16"]), ("--loss", ["dice-ce"]),
+            ("--schedule", ["cosine"]), ("--aug", ["online"]), ("--epochs", ["40"]), ("--val-fraction", ["0"]),
+        ]);
+
+    public static IReadOnlyList<TrainingRecipe> All { get; } = [Paper, Best];
+
+    public static TrainingRecipe Named(string name) =>
+        All.FirstOrDefault(r => r.Name == name)
+        ?? throw new CovidSegException($"unknown recipe '{name}': use {string.Join(" or ", All.Select(r => r.Name))}");
+
+    /// <summary>
+    /// <paramref name="args"/> with the recipe of <c>--recipe NAME</c> (if any) expanded for the verb whose options <paramref name="verbTakes"/> knows:
+    /// options the verb does not take (cv has no --val-fraction) are left out.
+    /// </summary>
+    public static IReadOnlyList<string> Expand(IReadOnlyList<string> args, Func<string, bool> verbTakes)
+    {
+        int at = -1;
+        string? name = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == TrainingRecipe.RecipeOption)
+            {
+                if (i + 1 >= args.Count) throw new CovidSegException($"{TrainingRecipe.RecipeOption} needs a name: {string.Join(" or ", All.Select(r => r.Name))}");
+                (at, name) = (i, args[i + 1]);
+            }
+            else if (args[i].StartsWith(TrainingRecipe.RecipeOption + "=", StringComparison.Ordinal))
+                (at, name) = (i, args[i][(TrainingRecipe.RecipeOption.Length + 1)..]);
+        }
+        if (at < 0 || name is null) return args;
+        var recipe = Named(name);
+        var applicable = recipe with { Options = recipe.Options.Where(o => verbTakes(o.Option)).ToList() };
+        return applicable.ExpandInto(args);
+    }
+}

@@ -1,0 +1,32 @@
+using CovidSeg.Training.Recipes;
+
+namespace CovidSeg.Tests.Training;
+
+public class TrainingRecipeTests
+{
+    [Fact]
+    public void ARecipeFillsTheOptionsNotGivenAndTheCommandLineWins()
+    {
+        string[] args = ["train", "--data", "d", "--recipe", "best", "--epochs", "7", "-o", "out"];
+        var expanded = TrainingRecipes.Expand(args, _ => true);
+
+        Assert.DoesNotContain("--recipe", expanded);
+        Assert.Equal(["train", "--data", "d", "--epochs", "7", "-o", "out"], expanded.Take(7));
+        Assert.Single(expanded, a => a == "--epochs");
+        int arch = expanded.ToList().IndexOf("--arch");
+        Assert.Equal("res-attention-unet", expanded[arch + 1]);
+        int loss = expanded.ToList().IndexOf("--loss");
+        Assert.Equal("dice-ce", expanded[loss + 1]);
+    }
+
+    [Fact]
+    public void OptionsTheVerbDoesNotTakeAreLeftOutAndUnknownRecipesAreRefused()
+    {
+        var expanded = TrainingRecipes.Expand(["cv", "--recipe=best", "-o", "out"], option => option != "--val-fraction");
+        Assert.DoesNotContain("--val-fraction", expanded);
+        Assert.Contains("--schedule", expanded);
+        Assert.Equal(["cv", "-o", "out"], TrainingRecipes.Expand(["cv", "-o", "out"], _ => true));
+        var e = Assert.Throws<CovidSegException>(() => TrainingRecipes.Expand(["train", "--recipe", "fastest"], _ => true));
+        Assert.Contains("unknown recipe 'fastest'", e.Message);
+    }
+}
