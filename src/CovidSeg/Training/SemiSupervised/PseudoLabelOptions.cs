@@ -6,8 +6,12 @@ namespace CovidSeg.Training.SemiSupervised;
 /// semi-supervised loop, Fan et al. 2020).
 /// </summary>
 /// <param name="Threshold">
-/// A pixel keeps the teacher's class only when that class's probability (averaged over the four mirror images) is at
-/// least this; other pixels are ignored by the loss.
+/// A pixel keeps the teacher's class when that class's probability (averaged over the four mirror images) is at least
+/// this, or at least its class's balanced threshold (<paramref name="ClassKeepShare"/>); other pixels are ignored by the loss.
+/// </param>
+/// <param name="ClassKeepShare">
+/// Each class keeps at least this share of the pixels the teacher gives it, its most confident ones
+/// (<see cref="ClassThresholds"/>), so rare classes keep pseudo-labels; 0 = the global threshold only.
 /// </param>
 /// <param name="Slices">Unlabelled slices added to each student's training set.</param>
 /// <param name="Candidates">
@@ -31,6 +35,7 @@ namespace CovidSeg.Training.SemiSupervised;
 /// </param>
 public sealed record PseudoLabelOptions(
     double Threshold = 0.9,
+    double ClassKeepShare = 0.5,
     int Slices = 300,
     int Candidates = 600,
     double MinConfidentFraction = 0.5,
@@ -42,6 +47,7 @@ public sealed record PseudoLabelOptions(
     public PseudoLabelOptions Validate()
     {
         if (!(Threshold > 0 && Threshold <= 1)) throw new CovidSegException($"pseudo-label threshold must be in (0, 1], got {Threshold}");
+        if (!(ClassKeepShare >= 0 && ClassKeepShare <= 1)) throw new CovidSegException($"class keep share must be in [0, 1], got {ClassKeepShare}");
         if (Slices < 1) throw new CovidSegException($"pseudo-labelled slices must be at least 1, got {Slices}");
         if (Candidates != 0 && Candidates < Slices)
             throw new CovidSegException($"pseudo-label candidates ({Candidates}) must be 0 (all) or at least the slices kept ({Slices})");

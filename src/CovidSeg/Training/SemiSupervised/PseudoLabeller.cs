@@ -8,27 +8,51 @@ namespace CovidSeg.Training.SemiSupervised;
 
 /// <summary>
 /// Labels unlabelled slices with a trained teacher: class probabilities averaged over the four mirror images
-/// (<see cref="FlipAveraging"/>), restored to the slice's own size, then thresholded (<see cref="Threshold"/>).
+/// (<see cref="FlipAveraging"/>), restored to the slice's own size, then thresholded per class (<see cref="ClassThresholds"/>).
 /// </summary>
 public static class PseudoLabeller
 {
     private const int BatchSize = 4;
 
     /// <summary>
-    /// Labels from probabilities [C, H, W]: the most probable class where its probability reaches
-    /// <paramref name="threshold"/>, <see cref="SegmentationLoss.IgnoredLabel"/> elsewhere.
+    /// Labels from probabilities [C, H, W]: the most probable class where its probability reaches that class's threshold
+    /// (<paramref name="thresholds"/>[class]), <see cref="SegmentationLoss.IgnoredLabel"/> elsewhere.
     /// </summary>
-    public static LabelMask Threshold(Tensor probabilities, double threshold)
+    public static LabelMask Threshold(Tensor probabilities, IReadOnlyList<double> thresholds)
     {
         if (probabilities.dim() != 3) throw new ArgumentException($"expected class probabilities [C, H, W], got [{string.Join(", ", probabilities.shape)}]");
         using var scope = NewDisposeScope();
         var (best, bestClass) = probabilities.to(float32).max(0);
-        var labels = bestClass.masked_fill(best.lt(threshold), SegmentationLoss.IgnoredLabel).to(uint8).contiguous();
-        return new LabelMask((int)probabilities.shape[2], (int)probabilities.shape[1], labels.bytes.ToArray());
+        var prediction = new TeacherPrediction("", new GreyImage(1, 1, [0f], IntensityScale.Display8Bit),
+            bestClass.to(uint8).contiguous().data<byte>().ToArray(), best.contiguous().data<float>().ToArray());
+        return Threshold(prediction, thresholds, (int)probabilities.shape[2], (int)probabilities.shape[1]);
     }
 
-    /// <summary>Labels <paramref name="images"/> (id, image) with <paramref name="teacher"/>, in order.</summary>
-    public static IEnumerable<PseudoLabel> Label(TrainedModel teacher, IEnumerable<(string Id, GreyImage Image)> images, double threshold)
+    /// <summary>A teacher's prediction kept where each pixel's confidence reaches its class's threshold.</summary>
+    public static LabelMask Threshold(TeacherPrediction prediction, IReadOnlyList<double> thresholds, int width, int height)
+    {
+        // Compared in float32, the precision of the probabilities, so a threshold of 0.9 keeps a probability of 0.9f.
+        var perClass = thresholds.Select(t => (float)t).ToArray();
+        var labels = new byte[prediction.Classes.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            byte c = prediction.Classes[i];
+            labels[i] = prediction.Confidence[i] >= perClass[c] ? c : (byte)SegmentationLoss.IgnoredLabel;
+        }
+        return new LabelMask(width, height, labels);
+    }
+
+    /// <summary>The pseudo-label of <paramref name="prediction"/> under per-class <paramref name="thresholds"/>.</summary>
+    public static PseudoLabel Label(TeacherPrediction prediction, IReadOnlyList<double> thresholds)
+    {
+        var mask = Threshold(prediction, thresholds, prediction.Image.Width, prediction.Image.Height);
+        long confident = mask.Labels.LongCount(l => l != SegmentationLoss.IgnoredLabel);
+        long lesion = mask.Labels.LongCount(l => l != 0 && l != SegmentationLoss.IgnoredLabel);
+        return new PseudoLabel(prediction.Id, prediction.Image, mask, (double)confident / mask.Labels.Length, (double)lesion / mask.Labels.Length);
+    }
+
+    /// <summary>What <paramref name="teacher"/> predicts for <paramref name="images"/> (id, image), in order.</summary>
+    public static IEnumerable<TeacherPrediction> Predict(TrainedModel teacher, IEnumerable<(string Id, GreyImage Image)> images)
     {
         foreach (var batch in images.Chunk(BatchSize))
         {
@@ -39,10 +63,9 @@ public static class PseudoLabeller
             {
                 var (id, image) = batch[i];
                 var restored = Preprocessing.RestoreProbabilities(probabilities[i], image.Height, image.Width, ScoreKind.Probabilities);
-                var mask = Threshold(restored, threshold);
-                long confident = mask.Labels.LongCount(l => l != SegmentationLoss.IgnoredLabel);
-                long lesion = mask.Labels.LongCount(l => l != 0 && l != SegmentationLoss.IgnoredLabel);
-                yield return new PseudoLabel(id, image, mask, (double)confident / mask.Labels.Length, (double)lesion / mask.Labels.Length);
+                var (best, bestClass) = restored.max(0);
+                yield return new TeacherPrediction(id, image, bestClass.to(uint8).contiguous().data<byte>().ToArray(),
+                    best.contiguous().data<float>().ToArray());
             }
         }
     }

@@ -45,8 +45,8 @@ public static class SelfTraining
                 ? HistogramMatching.ToImages(request.Teacher.TrainIndices.Select(i => request.Teacher.Data.Load(i).Image))
                 : null;
             var pseudo = LabelWithTeacher(teacherDir, request.Unlabelled, options, matching, request.Teacher.Training.Seed + round, observer, cancel);
-            var data = new PseudoLabelledDataset(request.Teacher.Data, pseudo, request.Unlabelled.Source);
-            int repeats = LabelledRepeats(request.Teacher.TrainIndices.Count, pseudo.Count);
+            var data = new PseudoLabelledDataset(request.Teacher.Data, pseudo.Labels, request.Unlabelled.Source);
+            int repeats = LabelledRepeats(request.Teacher.TrainIndices.Count, pseudo.Labels.Count);
             var student = request.Teacher with
             {
                 Data = data,
@@ -55,9 +55,9 @@ public static class SelfTraining
                 RunDirectory = studentDir,
                 ResumeRun = HasRun(studentDir),
             };
-            observer.Message($"self-training round {round} of {options.Rounds}: student on {request.Teacher.TrainIndices.Count} labelled slices (each {repeats}x per epoch) + {pseudo.Count} pseudo-labelled slices -> {studentDir}");
+            observer.Message($"self-training round {round} of {options.Rounds}: student on {request.Teacher.TrainIndices.Count} labelled slices (each {repeats}x per epoch) + {pseudo.Labels.Count} pseudo-labelled slices -> {studentDir}");
             Directory.CreateDirectory(studentDir);
-            WriteSummary(studentDir, teacherDir, options, pseudo, request.Teacher.Data.Labels);
+            WriteSummary(studentDir, teacherDir, options, pseudo.Labels, pseudo.Thresholds, request.Teacher.Data.Labels);
             result = Trainer.Run(student, observer, cancel);
             if (result.Interrupted) return result;
             teacherDir = studentDir;
@@ -70,20 +70,29 @@ public static class SelfTraining
     /// <see cref="PseudoLabelOptions.Slices"/> with the largest confident share (at least the minimum) are kept, in id order.
     /// </summary>
     /// <param name="matching">Maps each unlabelled slice onto the labelled slices' histogram first; null leaves them as they are.</param>
-    public static IReadOnlyList<PseudoLabel> LabelWithTeacher(string teacherDir, UnlabelledImages unlabelled, PseudoLabelOptions options,
+    public static (IReadOnlyList<PseudoLabel> Labels, double[] Thresholds) LabelWithTeacher(string teacherDir, UnlabelledImages unlabelled, PseudoLabelOptions options,
         HistogramMatching? matching, long seed, ITrainingObserver observer, CancellationToken cancel)
     {
         var order = Enumerable.Range(0, unlabelled.Count).ToArray();
         new Random(unchecked((int)seed)).Shuffle(order);
         var candidates = (options.Candidates == 0 ? order : order.Take(options.Candidates)).Order().ToArray();
         observer.Message($"pseudo-labelling {candidates.Length} of {unlabelled.Count} unlabelled slices with the last epoch of {teacherDir}");
-        using var teacher = TrainedModel.Load(teacherDir, lastEpoch: true);
-        var labelled = new List<PseudoLabel>(candidates.Length);
-        foreach (var label in PseudoLabeller.Label(teacher, candidates.Select(i => (unlabelled.IdAt(i), matching is null ? unlabelled.Load(i) : matching.Apply(unlabelled.Load(i)))), options.Threshold))
+        List<TeacherPrediction> predictions;
+        int classes;
+        using (var teacher = TrainedModel.Load(teacherDir, lastEpoch: true))
         {
-            cancel.ThrowIfCancellationRequested();
-            labelled.Add(label);
+            classes = teacher.Labels.Count;
+            predictions = [];
+            var images = candidates.Select(i => (unlabelled.IdAt(i), matching is null ? unlabelled.Load(i) : matching.Apply(unlabelled.Load(i))));
+            foreach (var prediction in PseudoLabeller.Predict(teacher, images))
+            {
+                cancel.ThrowIfCancellationRequested();
+                predictions.Add(prediction);
+            }
         }
+        var thresholds = ClassThresholds.Balanced(predictions, classes, options.Threshold, options.ClassKeepShare);
+        observer.Message($"confidence thresholds per class: {string.Join(", ", thresholds.Select(t => t.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        var labelled = predictions.Select(p => PseudoLabeller.Label(p, thresholds)).ToList();
         var kept = labelled
             .Where(p => p.ConfidentFraction >= options.MinConfidentFraction && p.LesionFraction >= options.MinLesionFraction)
             .OrderByDescending(p => p.ConfidentFraction).ThenBy(p => p.Id, StringComparer.Ordinal)
@@ -93,7 +102,7 @@ public static class SelfTraining
         if (kept.Count == 0)
             throw new CovidSegException($"the teacher in {teacherDir} labelled no unlabelled slice with at least {options.MinConfidentFraction:P0} of its pixels above probability {options.Threshold} and {options.MinLesionFraction:P1} of them lesion; lower --pseudo-threshold or train the teacher longer");
         observer.Message($"kept {kept.Count} pseudo-labelled slices (on average {kept.Average(p => p.ConfidentFraction):P1} of their pixels confident, {kept.Average(p => p.LesionFraction):P1} confident lesion)");
-        return kept;
+        return (kept, thresholds);
     }
 
     /// <summary>How often each labelled slice appears in a student's epoch: enough to be about as many as the pseudo-labels.</summary>
@@ -102,7 +111,7 @@ public static class SelfTraining
 
     private static bool HasRun(string runDir) => File.Exists(Path.Combine(runDir, RunManifest.FileName));
 
-    private static void WriteSummary(string studentDir, string teacherDir, PseudoLabelOptions options, IReadOnlyList<PseudoLabel> pseudo, LabelSet labels)
+    private static void WriteSummary(string studentDir, string teacherDir, PseudoLabelOptions options, IReadOnlyList<PseudoLabel> pseudo, double[] thresholds, LabelSet labels)
     {
         var summary = new
         {
@@ -110,6 +119,7 @@ public static class SelfTraining
             Teacher = Path.GetFullPath(teacherDir),
             Options = options,
             ClassNames = labels.Classes.Select(c => c.Name).ToList(),
+            ClassThresholds = thresholds,
             Slices = pseudo.Select(p => new
             {
                 p.Id,
