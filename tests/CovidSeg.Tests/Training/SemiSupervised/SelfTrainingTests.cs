@@ -12,40 +12,66 @@ namespace CovidSeg.Tests.Training.SemiSupervised;
 public class SelfTrainingTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The claim of self-training, on phantoms: a teacher trained on 4 labelled slices labels 60 unlabelled ones, and
-    /// the student trained on both scores a clearly higher lesion Dice on 12 held-out slices than its teacher.
+    /// What self-training rests on, checked against truth the phantoms have and real unlabelled slices lack: a teacher
+    /// trained on 4 labelled slices labels 40 unlabelled ones, and the pixels it is confident about are right far more
+    /// often than its labels overall, with every lesion class still represented (the class-balanced thresholds).
+    /// <para>
+    /// Whether the student then beats its teacher was measured, not asserted: on these phantoms by about +0.01 pooled
+    /// lesion Dice (teacher 0.585, student 0.594 after 400 teacher epochs), less than training the teacher twice as
+    /// long gave (0.632); docs/results.md has the table. One libtorch thread, so every run gives the same numbers.
+    /// </para>
     /// </summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public void UnlabelledPhantomsRaiseTheDiceOfAModelTrainedOnFewLabels()
+    public void ConfidentPseudoLabelsAreRightMoreOftenThanTheTeachersLabels()
     {
         using var folder = new TempFolder();
         var phantom = new PhantomOptions { Size = 64, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 };
-        PhantomExport.WriteSlices(folder.File("labelled"), new PhantomDataset(16, seed: 11, phantom));
-        PhantomExport.WriteSlices(folder.File("unlabelled"), new PhantomDataset(60, seed: 12, phantom));
+        PhantomExport.WriteSlices(folder.File("labelled"), new PhantomDataset(4, seed: 11, phantom));
+        PhantomExport.WriteSlices(folder.File("unlabelled"), new PhantomDataset(40, seed: 12, phantom));
         var data = new FolderDataset(folder.File("labelled"), LabelSet.MedSeg);
-        int[] train = [0, 1, 2, 3];
-        int[] heldOut = Enumerable.Range(4, 12).ToArray();
-        var teacher = new TrainingRequest(data, train, heldOut,
-            new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 8, Depth = 3 },
+        var truth = new FolderDataset(folder.File("unlabelled"), LabelSet.MedSeg);
+        var teacher = new TrainingRequest(data, [0, 1, 2, 3], [],
+            new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 3 },
             new PreprocessingOptions(Side: 64), AugmentationMode.Online,
-            new TrainingOptions { Epochs = 60, BatchSize = 4, LearningRate = 3e-3, Seed = 7, Loss = LossKind.DiceCrossEntropy },
+            new TrainingOptions
+            {
+                Epochs = 200, BatchSize = 4, LearningRate = 3e-3, Seed = 7, Loss = LossKind.DiceCrossEntropy,
+                Schedule = LearningRateScheduleKind.Cosine, Threads = 1,
+            },
             folder.File("teacher"));
-        var options = new PseudoLabelOptions(Threshold: 0.8, Slices: 40, Candidates: 0, MinConfidentFraction: 0.5, StudentEpochs: 8);
+        Trainer.Run(teacher, SilentTrainingObserver.Instance, CancellationToken.None);
+        var options = new PseudoLabelOptions(Threshold: 0.9, ClassKeepShare: 0.5, Slices: 40, Candidates: 0, MinConfidentFraction: 0, MinLesionFraction: 0);
 
-        var student = SelfTraining.Run(new SelfTrainingRequest(teacher, new UnlabelledImages(folder.File("unlabelled")), options, folder.File("student")),
-            SilentTrainingObserver.Instance, CancellationToken.None);
+        var (labels, thresholds) = SelfTraining.LabelWithTeacher(folder.File("teacher"), new UnlabelledImages(folder.File("unlabelled")), options,
+            matching: null, seed: 1, SilentTrainingObserver.Instance, CancellationToken.None);
 
-        double teacherDice = RunManifest.Load(folder.File("teacher")).History[^1].ValidationGlobalLesionDice!.Value;
-        double studentDice = student.Manifest.History[^1].ValidationGlobalLesionDice!.Value;
-        output.WriteLine($"held-out lesion Dice (pooled): teacher {teacherDice:F3}, student {studentDice:F3}");
-        Assert.True(studentDice > teacherDice + 0.05, $"student {studentDice:F3} is not clearly above its teacher {teacherDice:F3}");
-
-        var trained = student.Manifest.Data.TrainIds;
-        Assert.Equal(40, trained.Count(id => id.StartsWith(PseudoLabelledDataset.IdPrefix, StringComparison.Ordinal)));
-        Assert.Equal(train.Select(data.IdAt).Order(), trained.Where(id => !id.StartsWith(PseudoLabelledDataset.IdPrefix, StringComparison.Ordinal)).Distinct().Order());
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.File("student"), SelfTraining.SummaryFile)));
-        Assert.Equal(40, summary.RootElement.GetProperty("slices").GetArrayLength());
+        long confident = 0, confidentRight = 0, all = 0, allRight = 0;
+        var lesionPixels = new long[data.Labels.Count];
+        // The teacher's plain labels, with the same mirror averaging the pseudo-labels get.
+        using var ensemble = new CovidSeg.Inference.Ensemble([CovidSeg.Inference.TrainedModel.Load(folder.File("teacher"))], flipAveraging: true);
+        var segmenter = new CovidSeg.Inference.Segmenter(ensemble);
+        foreach (var label in labels)
+        {
+            var trueMask = truth.Load(truth.AllIds().IndexOf(label.Id)).Mask;
+            var plain = segmenter.Segment(label.Image);
+            for (int i = 0; i < trueMask.Labels.Length; i++)
+            {
+                all++;
+                if (plain.Labels[i] == trueMask.Labels[i]) allRight++;
+                byte p = label.Mask.Labels[i];
+                if (p == SegmentationLoss.IgnoredLabel) continue;
+                confident++;
+                lesionPixels[p]++;
+                if (p == trueMask.Labels[i]) confidentRight++;
+            }
+        }
+        double confidentAccuracy = (double)confidentRight / confident, overall = (double)allRight / all;
+        output.WriteLine($"pixel accuracy: confident pseudo-labels {confidentAccuracy:F4} on {100.0 * confident / all:F1}% of pixels, the teacher's labels {overall:F4}; thresholds {string.Join(", ", thresholds.Select(t => t.ToString("F3")))}; pseudo-labelled pixels per class {string.Join(", ", lesionPixels)}");
+        Assert.True(confidentAccuracy > overall, $"confident pixels ({confidentAccuracy:F4}) are not more often right than all ({overall:F4})");
+        Assert.True(1 - confidentAccuracy < 0.6 * (1 - overall), $"thresholding removed too few errors: {1 - confidentAccuracy:F4} against {1 - overall:F4}");
+        for (int c = 1; c < lesionPixels.Length; c++) Assert.True(lesionPixels[c] > 0, $"no pixel of class {c} was pseudo-labelled");
+        Assert.Equal(40, labels.Count);
     }
 
     /// <summary>
