@@ -28,7 +28,7 @@ public static class DemoCommand
         // Pictures a newcomer can read: slices larger than the network's input, which the segmenter restores to full size.
         var size = new Option<int>("--size") { Description = "side of the phantom slices in pixels (the network sees them at --side)", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 40 };
-        var arch = new Option<string>("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.ResidualAttentionUNet };
+        var arch = new Option<string>("--arch") { Description = $"network: {Architectures.Listing()}", DefaultValueFactory = _ => Architectures.ResidualAttentionUNetName };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Generate phantom CT slices, train the Residual Attention U-Net briefly, segment held-out slices and report lesion Dice (a few minutes on 2 cores).");
@@ -57,7 +57,7 @@ public static class DemoCommand
             }
             var split = DataSplit.ByFraction(data.AllIds(), 0.25, s);
             var (train, heldOut) = split.IndicesIn(data);
-            var model = new ModelOptions { Arch = parse.GetValue(arch) ?? ModelFactory.ResidualAttentionUNet, Classes = data.Labels.Count };
+            var model = new ModelOptions { Arch = parse.GetValue(arch) ?? Architectures.ResidualAttentionUNetName, Classes = data.Labels.Count };
             // Cross-entropy plus soft Dice: lesions cover about 1% of a phantom slice, and plain cross-entropy takes many
             // more steps than a demo has before it predicts them at all.
             var training = new TrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = 4, LearningRate = 2e-3, Loss = LossKind.DiceCrossEntropy, Seed = s, Threads = parse.GetValue(threads) };

@@ -27,7 +27,7 @@ public sealed record BenchmarkOptions
     public BenchmarkSections Sections { get; init; } = BenchmarkSections.All;
     /// <summary>Timed runs per row after the warm-up; rows quote their median.</summary>
     public int Runs { get; init; } = 5;
-    public IReadOnlyList<string> Archs { get; init; } = ModelFactory.Names;
+    public IReadOnlyList<string> Archs { get; init; } = Architectures.Names;
     /// <summary>Largest matrix side the ceiling tries (<see cref="MatmulCeilingBenchmark"/>).</summary>
     public int CeilingMaxSize { get; init; } = 2048;
     public int Width { get; init; } = 16;
@@ -36,7 +36,7 @@ public sealed record BenchmarkOptions
     public int TrainingBatch { get; init; } = 4;
     public int InferenceSize { get; init; } = 512;
     public IReadOnlyList<int> InferenceBatches { get; init; } = [1, 8];
-    public string VolumeArch { get; init; } = "res-attention-unet";
+    public string VolumeArch { get; init; } = Architectures.ResidualAttentionUNetName;
     public (int X, int Y, int Z) VolumeShape { get; init; } = (512, 512, 100);
     public int VolumeSide { get; init; } = Data.PreprocessingOptions.PaperSide;
     public int VolumeBatch { get; init; } = Inference.Segmenter.DefaultBatchSize;
@@ -47,7 +47,7 @@ public sealed record BenchmarkOptions
     public int AttentionChannels { get; init; } = 64;
     /// <summary>Networks whose time is split by layer kind (<see cref="LayerCostProfiler"/>) for a training step at the
     /// first training size and for inference at the inference size, batch 1.</summary>
-    public IReadOnlyList<string> ProfileArchs { get; init; } = ["unet", "res-attention-unet"];
+    public IReadOnlyList<string> ProfileArchs { get; init; } = [Architectures.UNetName, Architectures.ResidualAttentionUNetName];
     /// <summary>Where the volume benchmark writes its NIfTI files (deleted afterwards).</summary>
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), $"covidseg-bench-{Environment.ProcessId}");
 
@@ -66,7 +66,7 @@ public sealed record BenchmarkOptions
         VolumeRuns = 2,
         AttentionSides = [8, 16],
         AttentionChannels = 8,
-        ProfileArchs = ["res-attention-unet"],
+        ProfileArchs = [Architectures.ResidualAttentionUNetName],
     };
 
     public ModelOptions Model(string arch) => new() { Arch = arch, BaseWidth = Width, Classes = Classes };
@@ -75,7 +75,7 @@ public sealed record BenchmarkOptions
     {
         if (Runs < 1 || VolumeRuns < 1) throw new CovidSegException($"runs must be at least 1, got {Runs} and {VolumeRuns}");
         foreach (string arch in Archs.Append(VolumeArch).Concat(ProfileArchs))
-            if (!ModelFactory.Names.Contains(arch))
-                throw new CovidSegException($"unknown network '{arch}'; choose from {string.Join(", ", ModelFactory.Names)}");
+            if (Architectures.TryFind(arch) is null)
+                throw new CovidSegException($"unknown network '{arch}'; choose from {Architectures.Listing()}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CovidSeg.Models;
 
 namespace CovidSeg.Benchmarks;
 
@@ -105,8 +106,8 @@ public static class BenchmarkTables
         var rows = new List<IReadOnlyList<string>>();
         double? fp32 = report.CeilingGflops("fp32");
         double? bf16 = report.CeilingGflops("bf16");
-        var unetTraining = report.Training.FirstOrDefault(r => r.Arch == "unet" && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == "unet");
-        var fullTraining = report.Training.FirstOrDefault(r => r.Arch == "res-attention-unet" && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == "res-attention-unet");
+        var unetTraining = report.Training.FirstOrDefault(r => r.Arch == Architectures.UNetName && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == Architectures.UNetName);
+        var fullTraining = report.Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName);
         rows.Add(Target("U-Net training at 256²: ≥ 70% of fp32 ceiling", unetTraining?.Gflops / fp32, 0.70, ofCeiling: true));
         rows.Add(Target("full model training at 256²: ≥ 50% of fp32 ceiling", fullTraining?.Gflops / fp32, 0.50, ofCeiling: true));
         var bestInference = report.Inference.Where(r => r.Gflops is not null && r.Precision == "fp32").MaxBy(r => r.Gflops);

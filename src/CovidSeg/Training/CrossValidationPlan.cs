@@ -23,7 +23,7 @@ public sealed record CrossValidationPlan(
         if (Folds < 2) throw new CovidSegException($"cross-validation needs at least 2 folds, got {Folds}");
         if (Archs.Count == 0) throw new CovidSegException("no networks to compare");
         if (Augmentations.Count == 0) throw new CovidSegException("no augmentation modes to compare");
-        foreach (var arch in Archs) ModelFactory.Validate(Model with { Arch = arch });
+        foreach (var arch in Archs) (Model with { Arch = arch }).Validate();
         Training.Validate();
     }
 }

@@ -24,14 +24,7 @@ public static class CrossValidationTables
     ];
 
     /// <summary>The paper's names for the networks of its tables.</summary>
-    public static string PaperName(string arch) => arch switch
-    {
-        ModelFactory.ResidualAttentionUNet => "Ours (M)",
-        ModelFactory.ResNeXtUNetName => "M - A (no attention)",
-        ModelFactory.AttentionUNetName => "M - R (no ResNeXt)",
-        ModelFactory.UNetName => "U-Net",
-        _ => arch,
-    };
+    public static string PaperName(string arch) => Architectures.PaperName(arch);
 
     public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric)
     {
@@ -53,7 +46,7 @@ public static class CrossValidationTables
         sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
         sb.AppendLine();
 
-        string[] compared = [ModelFactory.ResidualAttentionUNet, ModelFactory.UNetName];
+        string[] compared = [Architectures.ResidualAttentionUNetName, Architectures.UNetName];
         if (compared.All(plan.Archs.Contains))
         {
             sb.AppendLine("### Table I: full model against U-Net").AppendLine();

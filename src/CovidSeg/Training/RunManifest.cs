@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
@@ -30,7 +31,7 @@ public sealed record RunProgress
 /// </summary>
 public sealed record RunManifest
 {
-    public const string CurrentFormat = "covidseg-run/1";
+    public const string CurrentFormat = "covidseg-run/2";
     public const string FileName = "run.json";
 
     public string Format { get; init; } = CurrentFormat;
@@ -73,7 +74,9 @@ public sealed record RunManifest
         RunManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), JsonOptions);
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
+            RunManifestUpgrade.Apply(root);
+            manifest = root.Deserialize<RunManifest>(JsonOptions);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {

@@ -19,7 +19,7 @@ public sealed class LearnedRunFixture : IDisposable
     {
         Options = new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 };
         var data = new PhantomDataset(20, seed: 5, Options);
-        var model = new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 2 };
+        var model = new ModelOptions { Arch = Architectures.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 2 };
         // Cross-entropy plus soft Dice: plain cross-entropy leaves small networks predicting background (docs/model.md).
         var training = new TrainingOptions { Epochs = 15, BatchSize = 4, LearningRate = 3e-3, Seed = 7, Loss = LossKind.DiceCrossEntropy, Threads = 2 };
         RunDirectory = _folder.File("run");

@@ -13,7 +13,7 @@ public sealed class TrainedRunFixture : IDisposable
     public TrainedRunFixture()
     {
         Data = new PhantomDataset(8, seed: 3, new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
-        var model = new ModelOptions { Arch = ModelFactory.UNetName, Classes = Data.Labels.Count, BaseWidth = 8, Depth = 2 };
+        var model = new ModelOptions { Arch = Architectures.UNetName, Classes = Data.Labels.Count, BaseWidth = 8, Depth = 2 };
         var training = new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = 11, Threads = 2 };
         RunDirectory = _folder.File("run");
         Result = Trainer.Run(new TrainingRequest(Data, TrainIndices, ValidationIndices, model, new PreprocessingOptions(Side: 48),
