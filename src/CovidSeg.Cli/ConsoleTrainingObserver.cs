@@ -1,6 +1,8 @@
 using CovidSeg.Data;
 using CovidSeg.Training;
 using Spectre.Console;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli;
 

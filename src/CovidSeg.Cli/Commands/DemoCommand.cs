@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
@@ -10,6 +10,7 @@ using CovidSeg.IO;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using Spectre.Console;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli.Commands;
 

@@ -4,6 +4,8 @@ using CovidSeg.IO;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using Spectre.Console;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli.Commands;
 

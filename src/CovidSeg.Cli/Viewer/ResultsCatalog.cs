@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CovidSeg.Data;
 using CovidSeg.Inference;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Viewer;
 

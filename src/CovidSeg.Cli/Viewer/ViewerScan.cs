@@ -4,6 +4,7 @@ using CovidSeg.Imaging;
 using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Viewer;
 

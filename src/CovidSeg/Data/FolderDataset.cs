@@ -1,4 +1,5 @@
 using CovidSeg.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 

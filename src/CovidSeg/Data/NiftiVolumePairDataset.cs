@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 

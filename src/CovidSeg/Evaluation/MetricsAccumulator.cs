@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Evaluation;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CovidSeg.Data;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Evaluation;
 

@@ -2,6 +2,8 @@ using CovidSeg.Data;
 using CovidSeg.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Inference;
 

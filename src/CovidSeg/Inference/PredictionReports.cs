@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using CovidSeg.Data;
 using CovidSeg.IO;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Inference;
 

@@ -130,7 +130,7 @@ public sealed class Predictor
         clock.Lap(PredictionClock.Step.Read);
         var labels = _segmenter.Segment(image);
         clock.Lap(PredictionClock.Step.Segmentation);
-        string stem = OutputNames.Stem(input);
+        string stem = InputStem.Of(input);
         var outputs = new List<string> { stem + ".png" };
         ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
@@ -166,7 +166,7 @@ public sealed class Predictor
         if (volume.Header.SclSlope == 0)
             notes.Add("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units");
         clock.Lap(PredictionClock.Step.Read);
-        return PredictVolume(input, OutputNames.Stem(input), volume, clock, notes, (_, _, _) => { });
+        return PredictVolume(input, InputStem.Of(input), volume, clock, notes, (_, _, _) => { });
     }
 
     /// <summary>
@@ -179,7 +179,7 @@ public sealed class Predictor
         var series = DicomSeriesLoader.Load(input, Options.SeriesUid);
         var volume = series.ToVolume();
         clock.Lap(PredictionClock.Step.Read);
-        string stem = OutputNames.Stem(input);
+        string stem = InputStem.Of(input);
         return PredictVolume(input, stem, volume, clock, [], (labels, outputs, notes) =>
         {
             var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name, c.R, c.G, c.B)).ToList();
@@ -289,7 +289,7 @@ public sealed class Predictor
         string path = given;
         if (Directory.Exists(given))
         {
-            string stem = OutputNames.Stem(input);
+            string stem = InputStem.Of(input);
             path = new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(given, stem + ext)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidInputException(given, $"no lung mask for {Path.GetFileName(input)} (expected {stem}.png, {stem}.nii.gz or {stem}.nii)");
         }

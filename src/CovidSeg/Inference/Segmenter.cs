@@ -3,13 +3,14 @@ using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Inference;
 
 /// <summary>
 /// Turns slices into label masks at their original size with an <see cref="Ensemble"/>: each slice is prepared as in
 /// training (<see cref="Preprocessing.ImageToTensor"/>), segmented at the network side, its class probabilities
-/// resized back to the slice's width and height and the most probable class taken (<see cref="SliceSegmenter"/>,
+/// resized back to the slice's width and height and the most probable class taken (<see cref="ScoreRestoration"/>,
 /// the path training's validation uses). Slices go through the network in batches, each batch in its own dispose
 /// scope, so memory holds one batch of score maps at a time, whatever the number of slices.
 /// </summary>
@@ -82,8 +83,8 @@ public sealed class Segmenter
             {
                 using var one = NewDisposeScope();
                 masks[i] = Model.Kind == ScoreKind.Logits
-                    ? SliceSegmenter.ToOriginalLabels(scores[i], slices[i].Width, slices[i].Height)
-                    : Preprocessing.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities);
+                    ? ScoreRestoration.LogitsToLabels(scores[i], slices[i].Width, slices[i].Height)
+                    : ScoreRestoration.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities);
             }
             return masks;
         });

@@ -2,6 +2,7 @@ using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

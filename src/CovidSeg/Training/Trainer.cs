@@ -2,11 +2,12 @@ using System.Diagnostics;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
-using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using CovidSeg.Data;
 using CovidSeg.IO;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

@@ -2,6 +2,7 @@ using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Tests.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Data;
 

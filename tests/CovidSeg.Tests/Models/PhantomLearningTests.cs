@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using Xunit.Abstractions;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Models;
 

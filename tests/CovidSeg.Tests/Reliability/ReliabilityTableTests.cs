@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using CovidSeg.Cli;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
@@ -12,6 +12,7 @@ using CovidSeg.Tests.Imaging;
 using CovidSeg.Tests.Imaging.Fuzz;
 using CovidSeg.Training;
 using Xunit.Abstractions;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Reliability;
 

@@ -1,10 +1,11 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using TorchSharp;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Training;
 

@@ -1,9 +1,11 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using TorchSharp;
+using CovidSeg.Runs;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Training;
 

@@ -3,6 +3,7 @@ using CovidSeg.Runtime;
 using CovidSeg.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Training;
 

@@ -1,5 +1,5 @@
 using CovidSeg.Cli.Viewer;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
