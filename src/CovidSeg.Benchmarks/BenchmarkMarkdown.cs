@@ -39,9 +39,9 @@ public static class BenchmarkMarkdown
             sb.AppendLine();
             sb.AppendLine($"### {table.Title}");
             sb.AppendLine();
-            sb.AppendLine("| " + string.Join(" | ", table.Headers) + " |");
-            sb.AppendLine("|" + string.Concat(table.Headers.Select(_ => "---|")));
-            foreach (var row in table.Rows) sb.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|"))) + " |");
+            var markdown = new MarkdownTable(table.Headers);
+            foreach (var row in table.Rows) markdown.Row(row);
+            markdown.AppendTo(sb);
             if (table.Note is { } note)
             {
                 sb.AppendLine();

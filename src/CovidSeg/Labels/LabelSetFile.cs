@@ -11,10 +11,11 @@ public static class LabelSetFile
 {
     public const string FileName = "labels.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>The format field of the file; files without one (written before it was recorded) have the same shape.</summary>
+    public const string Format = "covidseg-labels/1";
 
     public static void Save(string folder, LabelSet labels) =>
-        AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(labels, Json));
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonConvention.Serialize(labels, Format));
 
     /// <summary>The label set in FOLDER/labels.json, or null when there is none.</summary>
     public static LabelSet? TryLoad(string folder)
@@ -23,8 +24,7 @@ public static class LabelSetFile
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<LabelSet>(File.ReadAllText(path), Json)
-                   ?? throw new InvalidInputException(path, "empty label set");
+            return JsonConvention.Deserialize<LabelSet>(File.ReadAllText(path), Format);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
         {

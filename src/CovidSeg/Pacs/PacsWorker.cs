@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CovidSeg.Inference;
+using CovidSeg.IO;
 
 namespace CovidSeg.Pacs;
 
@@ -176,7 +177,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             // The report names its input: the series in Orthanc, not the temporary download folder.
             var quantification = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, seriesId + ".json"), ct))!;
             quantification["input"] = $"{orthanc.BaseUri}{resource}";
-            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, quantification.ToJsonString(InfectionQuantification.JsonOptions), ct);
+            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, quantification.ToJsonString(JsonConvention.Options), ct);
             await orthanc.SetAttachmentAsync(resource, WorkerMetadata.HtmlReportAttachment, await File.ReadAllBytesAsync(Path.Combine(output, PredictionReports.HtmlFile), ct), ct);
             double upload = clock.Elapsed.TotalSeconds - download - segment;
             var report = outcome.Report!;

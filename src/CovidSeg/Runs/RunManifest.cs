@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.IO;
@@ -55,16 +53,8 @@ public sealed record RunManifest
     public double? BestLesionDice { get; init; }
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
 
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public void Save(string runDirectory) =>
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, JsonOptions));
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonConvention.Serialize(this, Format));
 
     /// <summary>Reads RUN_DIR/run.json (or a path to the file itself) with a clear error when it is not a CovidSeg run.</summary>
     public static RunManifest Load(string runDirectoryOrFile)
@@ -75,9 +65,7 @@ public sealed record RunManifest
         RunManifest? manifest;
         try
         {
-            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
-            RunManifestUpgrade.Apply(root);
-            manifest = root.Deserialize<RunManifest>(JsonOptions);
+            manifest = JsonConvention.Deserialize<RunManifest>(File.ReadAllText(path), CurrentFormat, (root, _) => RunManifestUpgrade.Apply(root));
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
 using CovidSeg.Runs;
+using CovidSeg.IO;
 
 namespace CovidSeg.Training;
 
@@ -58,51 +58,30 @@ public static class CrossValidationTables
 
         sb.AppendLine("### Per class (lesion Dice, mean over held-out images)").AppendLine();
         var classNames = results.FirstOrDefault()?.Report.ClassNames.Skip(1).ToList() ?? [];
-        sb.Append("| model | augmentation |");
-        foreach (var c in classNames) sb.Append(' ').Append(c).Append(" |");
-        sb.AppendLine().Append("|---|---|").Append(string.Concat(classNames.Select(_ => "---|"))).AppendLine();
+        var perClass = new MarkdownTable(["model", "augmentation", .. classNames]);
         foreach (var arch in plan.Archs)
         foreach (var aug in augs)
-        {
-            sb.Append($"| {PaperName(arch)} | {aug.ToString().ToLowerInvariant()} |");
-            for (int c = 1; c <= classNames.Count; c++)
-            {
-                int cls = c;
-                sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format()).Append(" |");
-            }
-            sb.AppendLine();
-        }
-        sb.AppendLine();
+            perClass.Row([PaperName(arch), aug.ToString().ToLowerInvariant(),
+                .. Enumerable.Range(1, classNames.Count).Select(cls => Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format())]);
+        perClass.AppendTo(sb).AppendLine();
         return sb.ToString();
     }
 
     private static void AppendTable(StringBuilder sb, IReadOnlyList<FoldResult> results, IReadOnlyList<AugmentationMode> augs, IReadOnlyList<string> archs, bool withImprovement)
     {
-        sb.Append("| model |");
-        foreach (var aug in augs)
-        foreach (var col in Columns)
-            sb.Append(' ').Append(AugLabel(aug)).Append(": ").Append(col.Name).Append(" |");
-        sb.AppendLine();
-        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", augs.Count * Columns.Length))).AppendLine();
+        var cells = augs.SelectMany(aug => Columns.Select(col => (Aug: aug, Column: col))).ToList();
+        var table = new MarkdownTable(["model", .. cells.Select(c => $"{AugLabel(c.Aug)}: {c.Column.Name}")]);
         foreach (var arch in archs)
-        {
-            sb.Append("| ").Append(PaperName(arch)).Append(" |");
-            foreach (var aug in augs)
-            foreach (var col in Columns)
-                sb.Append(' ').Append(Summary(results, arch, aug, col.Value).Format()).Append(" |");
-            sb.AppendLine();
-        }
+            table.Row([PaperName(arch), .. cells.Select(c => Summary(results, arch, c.Aug, c.Column.Value).Format())]);
         if (withImprovement && archs.Count == 2)
         {
-            sb.Append("| relative change |");
-            foreach (var aug in augs)
-            foreach (var col in Columns)
+            table.Row(["relative change", .. cells.Select(c =>
             {
-                double ours = Summary(results, archs[0], aug, col.Value).Mean, baseline = Summary(results, archs[1], aug, col.Value).Mean;
-                sb.Append(' ').Append(baseline > 0 && !double.IsNaN(ours) ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a").Append(" |");
-            }
-            sb.AppendLine();
+                double ours = Summary(results, archs[0], c.Aug, c.Column.Value).Mean, baseline = Summary(results, archs[1], c.Aug, c.Column.Value).Mean;
+                return baseline > 0 && !double.IsNaN(ours) ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a";
+            })]);
         }
+        table.AppendTo(sb);
         sb.AppendLine();
     }
 
@@ -135,7 +114,7 @@ public static class CrossValidationTables
             mean_over_images = r.Report.MeanOverImages,
             global = r.Report.Global,
         });
-        return JsonSerializer.Serialize(new { plan, summary, folds }, RunManifest.JsonOptions);
+        return JsonConvention.Serialize(new { plan, summary, folds }, "covidseg-cv/1");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
