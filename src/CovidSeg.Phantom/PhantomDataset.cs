@@ -10,7 +10,7 @@ namespace CovidSeg.Phantom;
 /// </summary>
 public sealed class PhantomDataset : ISegmentationDataset
 {
-    private readonly int _seed;
+    private readonly int seed;
 
     public PhantomDataset(int count, int seed, PhantomOptions? options = null)
     {
@@ -18,11 +18,11 @@ public sealed class PhantomDataset : ISegmentationDataset
         Options.Validate();
         if (count < 1) throw new InvalidInputException(Source, $"needs at least one slice, got {count}");
         Count = count;
-        _seed = seed;
+        this.seed = seed;
     }
 
     public PhantomOptions Options { get; }
-    public string Source => $"phantom(seed={_seed}, size={Options.Size})";
+    public string Source => $"phantom(seed={this.seed}, size={Options.Size})";
     public LabelSet Labels => LabelSet.MedSeg;
     public int Count { get; }
 
@@ -38,7 +38,7 @@ public sealed class PhantomDataset : ISegmentationDataset
     public PhantomSlice LoadWithLung(int index)
     {
         CheckIndex(index);
-        return ChestPhantom.GenerateSlice(ChestPhantom.DeriveSeed(_seed, index), Options);
+        return ChestPhantom.GenerateSlice(ChestPhantom.DeriveSeed(this.seed, index), Options);
     }
 
     private void CheckIndex(int index)

@@ -24,7 +24,7 @@ internal sealed class PhantomLesion
     public IReadOnlyList<TubeSegment> AirBronchi { get; }
     public SmoothNoise Noise { get; }
 
-    private readonly double[] _cos, _sin;
+    private readonly double[] cos, sin;
 
     public PhantomLesion(byte label, IReadOnlyList<LesionEllipsoid> parts, double roughness, double roughnessScaleMm,
         double meanHu, double textureHu, IReadOnlyList<TubeSegment> airBronchi, int noiseSeed)
@@ -37,8 +37,8 @@ internal sealed class PhantomLesion
         TextureHu = textureHu;
         AirBronchi = airBronchi;
         Noise = new SmoothNoise(noiseSeed);
-        _cos = parts.Select(p => Math.Cos(p.Rotation)).ToArray();
-        _sin = parts.Select(p => Math.Sin(p.Rotation)).ToArray();
+        cos = parts.Select(p => Math.Cos(p.Rotation)).ToArray();
+        sin = parts.Select(p => Math.Sin(p.Rotation)).ToArray();
     }
 
     /// <summary>Shape value at a point: the smallest ellipsoid norm, scaled by the surface roughness.</summary>
@@ -49,8 +49,8 @@ internal sealed class PhantomLesion
         {
             var p = Parts[i];
             double dx = x - p.X, dy = y - p.Y, dz = z - p.Z;
-            double u = (dx * _cos[i] + dy * _sin[i]) / p.RadiusX;
-            double v = (-dx * _sin[i] + dy * _cos[i]) / p.RadiusY;
+            double u = (dx * cos[i] + dy * sin[i]) / p.RadiusX;
+            double v = (-dx * sin[i] + dy * cos[i]) / p.RadiusY;
             double w = dz / p.RadiusZ;
             double n = u * u + v * v + w * w;
             if (n < best) best = n;

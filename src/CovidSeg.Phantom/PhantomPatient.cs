@@ -10,16 +10,16 @@ internal sealed class PhantomPatient
     /// <summary>Half the cranio-caudal extent of the lungs (mm): outlines shrink to nothing at |z| = this.</summary>
     private const double LungHalfLengthMm = 150;
 
-    private readonly double _bodyHalfWidth, _bodyHalfHeight, _bodyCenterY, _fatMm, _tableGap;
-    private readonly double[] _bodyHarmonics, _heartHarmonics;
-    private readonly double[][] _lungHarmonics;
-    private readonly double[] _lungOffsetY, _lungWidth;
-    private readonly double _mediastinumHalfWidth, _heartX, _heartSize, _heartRotation, _heartPhase;
-    private readonly double _aortaRadius, _vertebraRadius, _ribPhase, _ribDriftPerMm;
-    private readonly double[] _ribSizePhase;
-    private readonly float _parenchymaHu;
-    private readonly int _textureSeed;
-    private readonly EffusionSpec?[] _effusions = new EffusionSpec?[2];
+    private readonly double bodyHalfWidth, bodyHalfHeight, bodyCenterY, fatMm, tableGap;
+    private readonly double[] bodyHarmonics, heartHarmonics;
+    private readonly double[][] lungHarmonics;
+    private readonly double[] lungOffsetY, lungWidth;
+    private readonly double mediastinumHalfWidth, heartX, heartSize, heartRotation, heartPhase;
+    private readonly double aortaRadius, vertebraRadius, ribPhase, ribDriftPerMm;
+    private readonly double[] ribSizePhase;
+    private readonly float parenchymaHu;
+    private readonly int textureSeed;
+    private readonly EffusionSpec?[] effusions = new EffusionSpec?[2];
 
     private sealed record EffusionSpec(double ThicknessMm, double StartSine, float Hu, SmoothNoise Variation);
 
@@ -33,29 +33,29 @@ internal sealed class PhantomPatient
     /// </summary>
     public PhantomPatient(Random rng, double zMin, double zMax, PhantomOptions options)
     {
-        _bodyHalfWidth = rng.Uniform(148, 168);
-        _bodyHalfHeight = rng.Uniform(106, 120);
-        _bodyCenterY = rng.Uniform(12, 18); // patients lie low in the field of view, on the table
-        _fatMm = rng.Uniform(8, 20);
-        _tableGap = rng.Uniform(2, 6);
-        _bodyHarmonics = RadialShape.RandomHarmonics(rng, 0.035);
-        _lungHarmonics = [RadialShape.RandomHarmonics(rng, 0.04), RadialShape.RandomHarmonics(rng, 0.04)];
-        _lungOffsetY = [rng.Uniform(-11, -7), rng.Uniform(-11, -7)];
+        bodyHalfWidth = rng.Uniform(148, 168);
+        bodyHalfHeight = rng.Uniform(106, 120);
+        bodyCenterY = rng.Uniform(12, 18); // patients lie low in the field of view, on the table
+        fatMm = rng.Uniform(8, 20);
+        tableGap = rng.Uniform(2, 6);
+        bodyHarmonics = RadialShape.RandomHarmonics(rng, 0.035);
+        lungHarmonics = [RadialShape.RandomHarmonics(rng, 0.04), RadialShape.RandomHarmonics(rng, 0.04)];
+        lungOffsetY = [rng.Uniform(-11, -7), rng.Uniform(-11, -7)];
         // The right lung (image left) is usually a little larger than the left one, which makes room for the heart.
-        _lungWidth = [rng.Uniform(0.98, 1.06), rng.Uniform(0.9, 0.98)];
-        _mediastinumHalfWidth = rng.Uniform(20, 28);
-        _heartX = rng.Uniform(14, 26);
-        _heartSize = rng.Uniform(0.85, 1.1);
-        _heartRotation = rng.Uniform(-0.75, -0.45);
-        _heartPhase = rng.Uniform(0, 2 * Math.PI);
-        _heartHarmonics = RadialShape.RandomHarmonics(rng, 0.04);
-        _aortaRadius = rng.Uniform(10, 13);
-        _vertebraRadius = rng.Uniform(16, 20);
-        _ribPhase = rng.Uniform(-0.12, 0.12);
-        _ribDriftPerMm = rng.Uniform(0.004, 0.008);
-        _ribSizePhase = Enumerable.Range(0, 16).Select(_ => rng.Uniform(0, 2 * Math.PI)).ToArray();
-        _parenchymaHu = (float)rng.Uniform(-875, -845);
-        _textureSeed = rng.Next();
+        lungWidth = [rng.Uniform(0.98, 1.06), rng.Uniform(0.9, 0.98)];
+        mediastinumHalfWidth = rng.Uniform(20, 28);
+        heartX = rng.Uniform(14, 26);
+        heartSize = rng.Uniform(0.85, 1.1);
+        heartRotation = rng.Uniform(-0.75, -0.45);
+        heartPhase = rng.Uniform(0, 2 * Math.PI);
+        heartHarmonics = RadialShape.RandomHarmonics(rng, 0.04);
+        aortaRadius = rng.Uniform(10, 13);
+        vertebraRadius = rng.Uniform(16, 20);
+        ribPhase = rng.Uniform(-0.12, 0.12);
+        ribDriftPerMm = rng.Uniform(0.004, 0.008);
+        ribSizePhase = Enumerable.Range(0, 16).Select(_ => rng.Uniform(0, 2 * Math.PI)).ToArray();
+        parenchymaHu = (float)rng.Uniform(-875, -845);
+        textureSeed = rng.Next();
 
         // Effusions: one side, sometimes both.
         if (rng.Chance(options.EffusionProbability))
@@ -66,7 +66,7 @@ internal sealed class PhantomPatient
             {
                 double thickness = rng.Uniform(10, 28), start = rng.Uniform(0.15, 0.35), hu = rng.Uniform(4, 20);
                 var variation = new SmoothNoise(rng.Next());
-                if (k == first || both) _effusions[k] = new EffusionSpec(thickness, start, (float)hu, variation);
+                if (k == first || both) this.effusions[k] = new EffusionSpec(thickness, start, (float)hu, variation);
             }
         }
 
@@ -91,41 +91,41 @@ internal sealed class PhantomPatient
         double u = Math.Clamp(z / LungHalfLengthMm, -1, 1);
         double lungScale = Math.Pow(1 - u * u, 0.35);
         double bodyScale = 1 - 0.08 * u * u;
-        double bw = _bodyHalfWidth * bodyScale, bh = _bodyHalfHeight * bodyScale;
-        var body = new RadialShape(0, _bodyCenterY, bw, bh, 0, _bodyHarmonics);
+        double bw = bodyHalfWidth * bodyScale, bh = bodyHalfHeight * bodyScale;
+        var body = new RadialShape(0, bodyCenterY, bw, bh, 0, bodyHarmonics);
 
         // The thoracic cavity inside the chest wall (fat as thick as SliceAnatomy draws it at the side and the
         // front/back, then ribs); the lungs fill it on either side of the mediastinum.
-        double cavityX = bw - 1.35 * _fatMm - 14, cavityY = bh - 0.75 * _fatMm - 12;
+        double cavityX = bw - 1.35 * fatMm - 14, cavityY = bh - 0.75 * fatMm - 12;
         var lungs = new RadialShape[2];
         for (int k = 0; k < 2; k++)
         {
             double side = k == 0 ? -1 : 1;
-            double a = (cavityX - _mediastinumHalfWidth * 0.5) / 2 * _lungWidth[k] * lungScale;
+            double a = (cavityX - mediastinumHalfWidth * 0.5) / 2 * lungWidth[k] * lungScale;
             double b = cavityY * 0.93 * lungScale;
-            double cx = side * (cavityX - (cavityX - _mediastinumHalfWidth * 0.5) / 2 * _lungWidth[k]);
-            lungs[k] = new RadialShape(cx, _bodyCenterY + _lungOffsetY[k], a, b, 0, _lungHarmonics[k]);
+            double cx = side * (cavityX - (cavityX - mediastinumHalfWidth * 0.5) / 2 * lungWidth[k]);
+            lungs[k] = new RadialShape(cx, bodyCenterY + lungOffsetY[k], a, b, 0, lungHarmonics[k]);
         }
 
-        double spineY = _bodyCenterY + bh - _fatMm - 50;
-        double heartScale = _heartSize * (0.9 + 0.1 * Math.Sin(z / 45 + _heartPhase));
-        var heart = new RadialShape(_heartX, _bodyCenterY - 0.3 * cavityY, 47 * heartScale, 36 * heartScale, _heartRotation, _heartHarmonics);
-        var mediastinum = new RadialShape(0, _bodyCenterY - 8, _mediastinumHalfWidth, cavityY * 0.95);
-        var vertebra = new RadialShape(0, spineY, _vertebraRadius, _vertebraRadius * 0.85);
-        var canal = new RadialShape(0, spineY + _vertebraRadius + 7, 8, 7.5);
-        var spinous = new RadialShape(0, spineY + _vertebraRadius + 27, 4.5, 12);
+        double spineY = bodyCenterY + bh - fatMm - 50;
+        double heartScale = heartSize * (0.9 + 0.1 * Math.Sin(z / 45 + heartPhase));
+        var heart = new RadialShape(heartX, bodyCenterY - 0.3 * cavityY, 47 * heartScale, 36 * heartScale, heartRotation, heartHarmonics);
+        var mediastinum = new RadialShape(0, bodyCenterY - 8, mediastinumHalfWidth, cavityY * 0.95);
+        var vertebra = new RadialShape(0, spineY, vertebraRadius, vertebraRadius * 0.85);
+        var canal = new RadialShape(0, spineY + vertebraRadius + 7, 8, 7.5);
+        var spinous = new RadialShape(0, spineY + vertebraRadius + 27, 4.5, 12);
         var transverse = new[]
         {
-            new RadialShape(-21, spineY + _vertebraRadius + 5, 13, 4.5, 0.35),
-            new RadialShape(21, spineY + _vertebraRadius + 5, 13, 4.5, -0.35),
+            new RadialShape(-21, spineY + vertebraRadius + 5, 13, 4.5, 0.35),
+            new RadialShape(21, spineY + vertebraRadius + 5, 13, 4.5, -0.35),
         };
-        var aorta = new RadialShape(_aortaRadius + 8, spineY - _vertebraRadius - _aortaRadius + 4, _aortaRadius, _aortaRadius);
-        var esophagus = new RadialShape(-3, spineY - _vertebraRadius - 7, 7, 6);
-        var sternum = new RadialShape(0, _bodyCenterY - bh + _fatMm + 8, 13, 5.5);
+        var aorta = new RadialShape(aortaRadius + 8, spineY - vertebraRadius - aortaRadius + 4, aortaRadius, aortaRadius);
+        var esophagus = new RadialShape(-3, spineY - vertebraRadius - 7, 7, 6);
+        var sternum = new RadialShape(0, bodyCenterY - bh + fatMm + 8, 13, 5.5);
 
         var effusions = new EffusionCut?[2];
         for (int k = 0; k < 2; k++)
-            if (_effusions[k] is { } e)
+            if (this.effusions[k] is { } e)
             {
                 // Thicker towards the lung base (negative z), varying gently along z.
                 double thickness = e.ThicknessMm * (0.8 + 0.2 * e.Variation.At(z / 40, 0.5, 0.5)) * (1 - 0.25 * u) * lungScale;
@@ -135,8 +135,8 @@ internal sealed class PhantomPatient
         return new SliceAnatomy
         {
             Body = body,
-            FatMm = _fatMm,
-            TableTopY = _bodyCenterY + bh + _tableGap,
+            FatMm = fatMm,
+            TableTopY = bodyCenterY + bh + tableGap,
             Mediastinum = mediastinum,
             Heart = heart,
             Aorta = aorta,
@@ -149,8 +149,8 @@ internal sealed class PhantomPatient
             Ribs = Ribs(body, z),
             Lungs = lungs,
             Effusions = effusions,
-            ParenchymaHu = _parenchymaHu,
-            Texture = new SmoothNoise(_textureSeed),
+            ParenchymaHu = parenchymaHu,
+            Texture = new SmoothNoise(textureSeed),
         };
     }
 
@@ -163,12 +163,12 @@ internal sealed class PhantomPatient
             for (int i = 0; i < perSide; i++)
             {
                 // Angle from the lateral direction, anterior negative (y grows posteriorly).
-                double angle = -0.95 + i * 0.31 + _ribPhase + _ribDriftPerMm * z;
+                double angle = -0.95 + i * 0.31 + ribPhase + ribDriftPerMm * z;
                 double dirX = (side == 0 ? -1 : 1) * Math.Cos(angle), dirY = Math.Sin(angle);
                 body.NormalizedRadius(body.CenterX + dirX, body.CenterY + dirY, out double radius, out _, out _);
-                double inset = _fatMm * (0.75 + 0.6 * Math.Abs(dirX)) + 6;
+                double inset = fatMm * (0.75 + 0.6 * Math.Abs(dirX)) + 6;
                 double cx = body.CenterX + (radius - inset) * dirX, cy = body.CenterY + (radius - inset) * dirY;
-                double size = 0.75 + 0.25 * Math.Cos(z / 15 + _ribSizePhase[side * perSide + i]);
+                double size = 0.75 + 0.25 * Math.Cos(z / 15 + ribSizePhase[side * perSide + i]);
                 double tangent = Math.Atan2(dirY, dirX) + Math.PI / 2;
                 ribs[side * perSide + i] = new RadialShape(cx, cy, 8.5 * size, 4.5, tangent);
             }
@@ -185,8 +185,8 @@ internal sealed class PhantomPatient
             for (int i = 0; i < rootsPerLung; i++)
             {
                 double z = rng.Uniform(zMin - 40, zMax + 40);
-                double x = side * (_mediastinumHalfWidth + rng.Uniform(4, 16));
-                double y = _bodyCenterY + rng.Uniform(-30, 25);
+                double x = side * (mediastinumHalfWidth + rng.Uniform(4, 16));
+                double y = bodyCenterY + rng.Uniform(-30, 25);
                 double angle = rng.Uniform(-1.2, 1.2);
                 TubeTree.Grow(rng, Vessels, x, y, z, side * Math.Cos(angle), Math.Sin(angle), rng.Uniform(-0.5, 0.5),
                     rng.Uniform(16, 26), rng.Uniform(2.6, 3.8), depth: 5, zJitter: 0.45);

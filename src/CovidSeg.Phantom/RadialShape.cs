@@ -11,9 +11,9 @@ internal readonly struct RadialShape
     /// <summary>Semi-axis along the shape's own x direction (before rotation).</summary>
     public double SemiAxisX { get; }
     public double SemiAxisY { get; }
-    private readonly double _cos, _sin;
-    private readonly double _c2, _s2, _c3, _s3, _c4, _s4;
-    private readonly double _maxExtent;
+    private readonly double cos, sin;
+    private readonly double c2, s2, c3, s3, c4, s4;
+    private readonly double maxExtent;
 
     public RadialShape(double centerX, double centerY, double semiAxisX, double semiAxisY, double rotation = 0,
         ReadOnlySpan<double> harmonics = default)
@@ -22,16 +22,16 @@ internal readonly struct RadialShape
         CenterY = centerY;
         SemiAxisX = semiAxisX;
         SemiAxisY = semiAxisY;
-        _cos = Math.Cos(rotation);
-        _sin = Math.Sin(rotation);
+        this.cos = Math.Cos(rotation);
+        this.sin = Math.Sin(rotation);
         // harmonics = (c2, s2, c3, s3, c4, s4): coefficients of cos kθ and sin kθ, relative to the radius.
         if (harmonics.Length >= 6)
         {
-            _c2 = harmonics[0]; _s2 = harmonics[1];
-            _c3 = harmonics[2]; _s3 = harmonics[3];
-            _c4 = harmonics[4]; _s4 = harmonics[5];
+            this.c2 = harmonics[0]; this.s2 = harmonics[1];
+            this.c3 = harmonics[2]; this.s3 = harmonics[3];
+            this.c4 = harmonics[4]; this.s4 = harmonics[5];
         }
-        _maxExtent = MaxExtent;
+        maxExtent = MaxExtent;
     }
 
     /// <summary>Random harmonic coefficients whose sum of magnitudes stays below <paramref name="amplitude"/>·1.5.</summary>
@@ -50,7 +50,7 @@ internal readonly struct RadialShape
 
     /// <summary>The same outline with its centre moved and its axes scaled.</summary>
     public RadialShape With(double centerX, double centerY, double semiAxisX, double semiAxisY) =>
-        new(centerX, centerY, semiAxisX, semiAxisY, Math.Atan2(_sin, _cos), [_c2, _s2, _c3, _s3, _c4, _s4]);
+        new(centerX, centerY, semiAxisX, semiAxisY, Math.Atan2(this.sin, this.cos), [this.c2, this.s2, this.c3, this.s3, this.c4, this.s4]);
 
     /// <summary>
     /// Distance of (x, y) from the centre divided by the boundary radius along the same ray (&lt; 1 inside).
@@ -63,14 +63,14 @@ internal readonly struct RadialShape
         if (r < 1e-9) { dirX = 1; dirY = 0; }
         else { dirX = dx / r; dirY = dy / r; }
         // Direction in the shape's own frame.
-        double c = dirX * _cos + dirY * _sin;
-        double s = -dirX * _sin + dirY * _cos;
+        double c = dirX * this.cos + dirY * this.sin;
+        double s = -dirX * this.sin + dirY * this.cos;
         double bc = SemiAxisY * c, as_ = SemiAxisX * s;
         double ellipse = SemiAxisX * SemiAxisY / Math.Sqrt(bc * bc + as_ * as_);
         double cos2 = c * c - s * s, sin2 = 2 * c * s;
         double cos3 = c * cos2 - s * sin2, sin3 = s * cos2 + c * sin2;
         double cos4 = cos2 * cos2 - sin2 * sin2, sin4 = 2 * sin2 * cos2;
-        boundaryRadius = ellipse * (1 + _c2 * cos2 + _s2 * sin2 + _c3 * cos3 + _s3 * sin3 + _c4 * cos4 + _s4 * sin4);
+        boundaryRadius = ellipse * (1 + this.c2 * cos2 + this.s2 * sin2 + this.c3 * cos3 + this.s3 * sin3 + this.c4 * cos4 + this.s4 * sin4);
         return r / boundaryRadius;
     }
 
@@ -80,7 +80,7 @@ internal readonly struct RadialShape
     public bool MayContain(double x, double y, double marginMm)
     {
         double dx = x - CenterX, dy = y - CenterY;
-        double reach = _maxExtent + marginMm;
+        double reach = maxExtent + marginMm;
         return dx * dx + dy * dy <= reach * reach;
     }
 
@@ -94,5 +94,5 @@ internal readonly struct RadialShape
 
     /// <summary>A radius no point of the outline exceeds (for bounding boxes).</summary>
     public double MaxExtent =>
-        Math.Max(SemiAxisX, SemiAxisY) * (1 + Math.Abs(_c2) + Math.Abs(_s2) + Math.Abs(_c3) + Math.Abs(_s3) + Math.Abs(_c4) + Math.Abs(_s4));
+        Math.Max(SemiAxisX, SemiAxisY) * (1 + Math.Abs(this.c2) + Math.Abs(this.s2) + Math.Abs(this.c3) + Math.Abs(this.s3) + Math.Abs(this.c4) + Math.Abs(this.s4));
 }

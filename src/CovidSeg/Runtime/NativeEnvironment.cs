@@ -28,8 +28,8 @@ public static class NativeEnvironment
     /// <summary>Environment variable that keeps glibc's default allocation policy (value "default").</summary>
     public const string HeapPolicyVariable = "COVIDSEG_HEAP";
 
-    private static int _applied;
-    private static int _heapRetained;
+    private static int appliedOnce;
+    private static int heapRetained;
 
     /// <summary>
     /// Makes glibc keep freed memory for reuse instead of returning it to the OS. By default every block of 32 MB or
@@ -49,7 +49,7 @@ public static class NativeEnvironment
         {
             // No mmap for large blocks (they come from the heap and stay there when freed), and no trimming of the heap top.
             bool applied = MallOpt(MallocMmapMax, 0) == 1 && MallOpt(MallocTrimThreshold, int.MaxValue) == 1;
-            if (applied) Volatile.Write(ref _heapRetained, 1);
+            if (applied) Volatile.Write(ref heapRetained, 1);
             return applied;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -59,7 +59,7 @@ public static class NativeEnvironment
     }
 
     /// <summary>Whether <see cref="RetainFreedMemory"/> has put the retaining policy in force in this process.</summary>
-    public static bool FreedMemoryRetained => Volatile.Read(ref _heapRetained) == 1;
+    public static bool FreedMemoryRetained => Volatile.Read(ref heapRetained) == 1;
 
     // A library module initializer is deliberate here: it is the one hook that runs before any caller can reach
     // libtorch through this assembly's types.
@@ -71,7 +71,7 @@ public static class NativeEnvironment
     /// <summary>Idempotent; callers that may touch libtorch before this assembly loads call it first.</summary>
     public static void Apply()
     {
-        if (Interlocked.Exchange(ref _applied, 1) == 1) return;
+        if (Interlocked.Exchange(ref appliedOnce, 1) == 1) return;
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
             // The native environment, not .NET's copy: libgomp calls getenv when libtorch loads it.

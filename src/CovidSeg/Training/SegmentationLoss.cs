@@ -11,24 +11,24 @@ namespace CovidSeg.Training;
 /// </summary>
 public sealed class SegmentationLoss : IDisposable
 {
-    private readonly LossKind _kind;
-    private readonly Tensor? _weights;
+    private readonly LossKind kind;
+    private readonly Tensor? weights;
 
     public SegmentationLoss(LossKind kind, double[]? classWeights, int classes)
     {
-        _kind = kind;
+        this.kind = kind;
         if (classWeights is not null)
         {
             if (classWeights.Length != classes)
                 throw new CovidSegException($"{classWeights.Length} class weights given for {classes} classes");
-            _weights = tensor(classWeights.Select(w => (float)w).ToArray());
+            this.weights = tensor(classWeights.Select(w => (float)w).ToArray());
         }
     }
 
     public Tensor Compute(Tensor logits, Tensor target)
     {
-        var ce = F.cross_entropy(logits, target, weight: _weights);
-        if (_kind == LossKind.CrossEntropy) return ce;
+        var ce = F.cross_entropy(logits, target, weight: this.weights);
+        if (this.kind == LossKind.CrossEntropy) return ce;
         return ce + SoftDiceLoss(logits, target);
     }
 
@@ -46,5 +46,5 @@ public sealed class SegmentationLoss : IDisposable
         return 1 - dice[TensorIndex.Slice(1)].mean();
     }
 
-    public void Dispose() => _weights?.Dispose();
+    public void Dispose() => this.weights?.Dispose();
 }

@@ -23,13 +23,13 @@ namespace CovidSeg.Tests.Reliability;
 /// </summary>
 public sealed class ReliabilityTableTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempFolder _tmp = new();
+    private readonly TempFolder tmp = new();
 
-    public void Dispose() => _tmp.Dispose();
+    public void Dispose() => tmp.Dispose();
 
-    private string T(string relative) => _tmp.File(relative);
+    private string T(string relative) => tmp.File(relative);
 
-    private string Show(string text) => text.Replace(_tmp.Path, "$TMP");
+    private string Show(string text) => text.Replace(tmp.Path, "$TMP");
 
     private (int Code, string Said, string Command) Cli(params string[] args)
     {
