@@ -20,8 +20,8 @@ public sealed record MatmulCeiling(string Precision, int Size, TimingStatistics 
 /// <summary>
 /// Square matrix products (n x n times n x n, 2n³ FLOPs) in float32 and bfloat16 on libtorch's threads, at several
 /// sizes; the ceiling is the best size's median rate. Each timed run repeats the product until it lasts at least
-/// <see cref="MinSecondsPerRun"/>: a single 512² product takes about 2 ms, where one scheduler tick on a shared
-/// machine swings the rate by half (the "129.7 GFLOP/s ±53%" ceiling of issue 16, below what the networks reached).
+/// <see cref="MinSecondsPerRun"/>: a single 512² product takes milliseconds, where one scheduler tick on a shared
+/// machine swings the rate by half (docs/benchmarks.md).
 /// A precision the CPU has no fast kernels for (bfloat16 without AVX-512 BF16 or AMX) is found out by its first
 /// product and not grown further, so its ceiling costs a second, not an hour.
 /// </summary>

@@ -16,9 +16,8 @@ namespace CovidSeg.Inference;
 /// </summary>
 public sealed class Segmenter
 {
-    /// <summary>One slice per forward pass: the least memory, and on this 2-core CPU no slower than larger batches
-    /// (the full model at 512 x 512: 670 ms per slice at batch 1, 656 ms at batch 8, within the machine's noise, in
-    /// `covidseg bench`, docs/benchmarks.md). libtorch already spreads one slice over all threads.</summary>
+    /// <summary>One slice per forward pass: the least memory, and on a 2-core CPU no slower than larger batches
+    /// (docs/benchmarks.md). libtorch already spreads one slice over all threads.</summary>
     public const int DefaultBatchSize = 1;
 
     public Segmenter(Ensemble model, int batchSize = DefaultBatchSize)

@@ -5,8 +5,8 @@ namespace CovidSeg.PostProcessing;
 /// <summary>
 /// The most probable class of every pixel of a [C, H, W] score map, as uint8 labels [H, W]; on ties the lowest class
 /// wins, as <c>argmax</c> does. It is computed with C - 1 element-wise comparisons rather than libtorch's
-/// <c>argmax(dim: 0)</c>, whose reduction across the outermost dimension took 37 ms for a 4 x 512 x 512 map here
-/// against 5 ms this way (probed on this machine; the label step of every predicted slice runs through it).
+/// <c>argmax(dim: 0)</c>, whose reduction across the outermost dimension is several times slower (docs/benchmarks.md;
+/// the label step of every predicted slice runs through it).
 /// </summary>
 public static class ClassArgmax
 {

@@ -8,10 +8,8 @@ namespace CovidSeg.Runtime;
 /// exists; then libtorch's NNPACK switch (<see cref="NnpackSwitch"/>).
 /// <para>
 /// OMP_WAIT_POLICY=PASSIVE: by default idle OpenMP threads spin. On a 2-core machine shared with any other busy process
-/// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a 16-filter U-Net
-/// training step at 128 x 128, batch 4, took 4.3 s with 2 spinning threads against 0.84 s with passive waiting, measured
-/// here with `covidseg summary --arch unet --size 128 --width 16 --time-steps 3 --batch 4` under load. A value the user
-/// has set is kept.
+/// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a training step
+/// took five times as long under load (docs/benchmarks.md). A value the user has set is kept.
 /// </para>
 /// </summary>
 public static class NativeEnvironment
@@ -34,8 +32,8 @@ public static class NativeEnvironment
     /// <summary>
     /// Makes glibc keep freed memory for reuse instead of returning it to the OS. By default every block of 32 MB or
     /// more (one feature map of a 512 x 512 batch) is a fresh mmap, and its first touch costs a page fault per 4 KB
-    /// page each time: the full model's forward pass on a batch of 8 slices of 369 x 369 took 652 ms per slice that
-    /// way against 311 ms with freed memory kept (probed here, 2 threads). The price is that the process's resident
+    /// page each time, which doubled the full model's forward pass on a batch of 8 slices (docs/benchmarks.md).
+    /// The price is that the process's resident
     /// memory stays at its peak until it exits, which suits a command-line job, so the CLI calls this at start;
     /// a long-running host decides for itself. Returns whether the policy is now in force (glibc only;
     /// <see cref="HeapPolicyVariable"/>=default opts out).
