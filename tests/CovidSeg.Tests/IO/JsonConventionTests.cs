@@ -47,7 +47,7 @@ public class JsonConventionTests
     public void ASplitWrittenBeforeTheConventionStillLoads()
     {
         // camelCase and no format field: written by e85a9eb (tests/CovidSeg.Tests/Fixtures/README.md).
-        var split = DataSplit.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "main-e85a9eb", "split.json"));
+        var split = DataSplit.Load(WrittenBefore.File("split.json"));
         Assert.Equal(1, split.Seed);
         Assert.Equal(["phantom-0003", "phantom-0002", "phantom-0005", "phantom-0000", "phantom-0001"], split.TrainIds);
         Assert.Equal(["phantom-0004"], split.ValidationIds);

@@ -6,12 +6,10 @@ namespace CovidSeg.Tests.Runs;
 /// <summary>A run.json written before issue 15 (format 1, "attention-unet", flat ResNeXt settings) still loads.</summary>
 public class RunManifestCompatibilityTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "main-e85a9eb", name);
-
     [Fact]
     public void ARunWrittenBeforeTheRedesignLoadsAsTheSameNetwork()
     {
-        var run = RunManifest.Load(Fixture("run.json"));
+        var run = RunManifest.Load(WrittenBefore.File("run.json"));
         Assert.Equal(RunManifest.CurrentFormat, run.Format);
         Assert.Equal("lsh-attention-unet", run.Model.Arch);
         Assert.Equal(new ResNeXtOptions(Cardinality: 8, BottleneckRatio: 0.5, BlocksPerLevel: 2), run.Model.ResNeXt);
@@ -30,7 +28,7 @@ public class RunManifestCompatibilityTests
     {
         using var folder = new TempFolder();
         string path = folder.File("run.json");
-        File.WriteAllText(path, File.ReadAllText(Fixture("run.json"))
+        File.WriteAllText(path, File.ReadAllText(WrittenBefore.File("run.json"))
             .Replace("\"cardinality\": 8", "\"cardinality\": 2")
             .Replace("\"res_ne_xt_blocks_per_level\": 2", "\"res_ne_xt_blocks_per_level\": 1"));
         var run = RunManifest.Load(path);
@@ -41,7 +39,7 @@ public class RunManifestCompatibilityTests
     public void AnUpgradedRunIsSavedInTheCurrentFormatAndReadsBackTheSame()
     {
         using var folder = new TempFolder();
-        var run = RunManifest.Load(Fixture("run.json"));
+        var run = RunManifest.Load(WrittenBefore.File("run.json"));
         run.Save(folder.Path);
         string json = File.ReadAllText(folder.File("run.json"));
         Assert.Contains($"\"format\": \"{RunManifest.CurrentFormat}\"", json);

@@ -7,7 +7,7 @@ namespace CovidSeg.Tests.Training;
 
 public class CheckpointCommitTests
 {
-    private static readonly string RunWrittenBefore = Path.Combine(AppContext.BaseDirectory, "Fixtures", "main-e85a9eb", "run.json");
+    private static readonly string RunWrittenBefore = WrittenBefore.File("run.json");
 
     [Fact]
     public void ACheckpointIsCommittedByTheRunJsonThatNamesIt()

@@ -10,7 +10,7 @@ namespace CovidSeg.Tests.Training;
 /// <summary>What <see cref="Trainer.Run"/> settles before reading a slice: new runs, resumed runs, refusals.</summary>
 public class TrainingSetupTests
 {
-    private static readonly string RunWrittenBefore = Path.Combine(AppContext.BaseDirectory, "Fixtures", "main-e85a9eb", "run.json");
+    private static readonly string RunWrittenBefore = WrittenBefore.File("run.json");
 
     private static TrainingRequest Request(string runDir, int samples = 6, int classes = 4, bool resume = false) =>
         new(new PhantomDataset(samples, 1), [0, 1, 2], [3], new ModelOptions { Arch = "unet", Classes = classes },
