@@ -30,7 +30,7 @@ public static class CvCommand
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
-            var archList = Split(parse.GetValue(archs));
+            var archList = Split(parse.GetValue(archs)).Select(Architectures.Canonical).ToList();
             var plan = new CrossValidationPlan(
                 parse.GetValue(folds),
                 archList,
