@@ -13,38 +13,38 @@ public sealed class CtrlC : IDisposable
     public const int InterruptedExitCode = 130;
     public const int TerminatedExitCode = 143;
 
-    private readonly CancellationTokenSource _source = new();
-    private readonly PosixSignalRegistration _interrupt;
-    private readonly PosixSignalRegistration _terminate;
-    private readonly string _action;
-    private int _exitCode = CommandRunner.Failure;
+    private readonly CancellationTokenSource source = new();
+    private readonly PosixSignalRegistration interrupt;
+    private readonly PosixSignalRegistration terminate;
+    private readonly string action;
+    private int exitCode = CommandRunner.Failure;
 
     /// <param name="action">What the command does on the first signal, for the line it prints.</param>
     public CtrlC(string action = "stopping after this step and saving a checkpoint")
     {
-        _action = action;
-        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, InterruptedExitCode, "Ctrl-C"));
-        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, TerminatedExitCode, "SIGTERM"));
+        this.action = action;
+        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, InterruptedExitCode, "Ctrl-C"));
+        terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, TerminatedExitCode, "SIGTERM"));
     }
 
-    public CancellationToken Token => _source.Token;
+    public CancellationToken Token => source.Token;
 
     /// <summary>The exit code of a run stopped by a signal: 130 (SIGINT) or 143 (SIGTERM).</summary>
-    public int ExitCode => _exitCode;
+    public int ExitCode => this.exitCode;
 
     private void OnSignal(PosixSignalContext context, int exitCode, string name)
     {
-        if (_source.IsCancellationRequested) return; // the second signal: default handling ends the process
+        if (source.IsCancellationRequested) return; // the second signal: default handling ends the process
         context.Cancel = true;
-        _exitCode = exitCode;
-        Console.Error.WriteLine($"\n{name}: {_action} (send it again to abort)");
-        _source.Cancel();
+        this.exitCode = exitCode;
+        Console.Error.WriteLine($"\n{name}: {this.action} (send it again to abort)");
+        source.Cancel();
     }
 
     public void Dispose()
     {
-        _interrupt.Dispose();
-        _terminate.Dispose();
-        _source.Dispose();
+        interrupt.Dispose();
+        terminate.Dispose();
+        source.Dispose();
     }
 }

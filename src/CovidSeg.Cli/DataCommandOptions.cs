@@ -1,7 +1,8 @@
 using System.CommandLine;
 using CovidSeg.Data;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli;
 

@@ -10,10 +10,10 @@ public sealed class ModelCommandOptions
 {
     private static readonly ModelOptions Defaults = new();
 
-    public Option<string> Arch { get; } = new("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => Defaults.Arch };
+    public Option<string> Arch { get; } = new("--arch") { Description = $"network: {Architectures.Listing()}", DefaultValueFactory = _ => Defaults.Arch };
     public Option<int> Width { get; } = new("--width") { Description = "filters of the first encoder level (doubling at each level)", DefaultValueFactory = _ => Defaults.BaseWidth };
     public Option<int> Depth { get; } = new("--depth") { Description = "down-sampling levels", DefaultValueFactory = _ => Defaults.Depth };
-    public Option<int> Cardinality { get; } = new("--cardinality") { Description = "ResNeXt groups (must divide width x bottleneck ratio)", DefaultValueFactory = _ => Defaults.Cardinality };
+    public Option<int> Cardinality { get; } = new("--cardinality") { Description = "ResNeXt groups (must divide width x bottleneck ratio)", DefaultValueFactory = _ => Defaults.ResNeXt.Cardinality };
     public Option<string> AttentionLevels { get; } = new("--attention-levels")
     {
         Description = "decoder levels with LSH attention, comma-separated, 0 = deepest (empty = none)",
@@ -37,10 +37,10 @@ public sealed class ModelCommandOptions
             Classes = classes,
             BaseWidth = parse.GetValue(Width),
             Depth = parse.GetValue(Depth),
-            Cardinality = parse.GetValue(Cardinality),
+            ResNeXt = Defaults.ResNeXt with { Cardinality = parse.GetValue(Cardinality) },
             AttentionLevels = ParseLevels(parse.GetValue(AttentionLevels) ?? ""),
         };
-        ModelFactory.Validate(options);
+        options.Validate();
         return options;
     }
 

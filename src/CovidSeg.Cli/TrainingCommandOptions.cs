@@ -3,6 +3,7 @@ using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli;
 

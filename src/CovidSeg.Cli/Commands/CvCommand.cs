@@ -17,7 +17,7 @@ public static class CvCommand
         var training = new TrainingCommandOptions();
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "results folder (rerun the same command to resume)", Required = true };
         var folds = new Option<int>("--folds") { Description = "folds (the paper: 10)", DefaultValueFactory = _ => 10 };
-        var archs = new Option<string>("--archs") { Description = "networks to compare, comma-separated", DefaultValueFactory = _ => string.Join(",", ModelFactory.Names.Reverse()) };
+        var archs = new Option<string>("--archs") { Description = "networks to compare, comma-separated", DefaultValueFactory = _ => string.Join(",", Architectures.Names.Reverse()) };
         var augs = new Option<string>("--aug") { Description = "augmentation modes to compare, comma-separated: paper, online, none", DefaultValueFactory = _ => "paper,none" };
         var command = new Command("cv", "Cross-validate networks on the same seeded folds, with and without augmentation, and write tables shaped like the paper's Tables I and II.");
         data.AddTo(command);
@@ -33,12 +33,12 @@ public static class CvCommand
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
-            var archList = Split(parse.GetValue(archs));
+            var archList = Split(parse.GetValue(archs)).Select(Architectures.Canonical).ToList();
             var plan = new CrossValidationPlan(
                 parse.GetValue(folds),
                 archList,
                 Split(parse.GetValue(augs)).Select(TrainingCommandOptions.ParseAugmentation).ToList(),
-                model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? ModelFactory.UNetName),
+                model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? Architectures.UNetName),
                 prep,
                 trainingOptions,
                 selfTraining.Build(parse));

@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CovidSeg.Data;
-using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
-using CovidSeg.Evaluation;
-using CovidSeg.Imaging;
-using CovidSeg.Inference;
+using CovidSeg.Phantom;
 using CovidSeg.IO;
 using CovidSeg.Models;
 using CovidSeg.Training;
@@ -28,7 +24,7 @@ public static class DemoCommand
         // Pictures a newcomer can read: slices larger than the network's input, which the segmenter restores to full size.
         var size = new Option<int>("--size") { Description = "side of the phantom slices in pixels (the network sees them at --side)", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 40 };
-        var arch = new Option<string>("--arch") { Description = $"network: {string.Join(", ", ModelFactory.Names)}", DefaultValueFactory = _ => ModelFactory.ResidualAttentionUNet };
+        var arch = new Option<string>("--arch") { Description = $"network: {Architectures.Listing()}", DefaultValueFactory = _ => Architectures.ResidualAttentionUNetName };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Generate phantom CT slices, train the Residual Attention U-Net briefly, segment held-out slices and report lesion Dice (a few minutes on 2 cores).");
@@ -55,22 +51,15 @@ public static class DemoCommand
                 data = DatasetOpener.Open(dataDir);
                 AnsiConsole.MarkupLine(Markup.Escape($"phantom data set: {data.Count} slices of {sliceSize}x{sliceSize} in {dataDir}"));
             }
-            var split = DataSplit.ByFraction(data.AllIds(), 0.25, s);
-            var (train, heldOut) = split.IndicesIn(data);
-            var model = new ModelOptions { Arch = parse.GetValue(arch) ?? ModelFactory.ResidualAttentionUNet, Classes = data.Labels.Count };
-            // Cross-entropy plus soft Dice: lesions cover about 1% of a phantom slice, and plain cross-entropy takes many
-            // more steps than a demo has before it predicts them at all.
-            var training = new TrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = 4, LearningRate = 2e-3, Loss = LossKind.DiceCrossEntropy, Seed = s, Threads = parse.GetValue(threads) };
-            string runDir = Path.Combine(outDir, "run");
-            var request = new TrainingRequest(data, train, heldOut, model, new PreprocessingOptions(Side: networkSide), AugmentationMode.Online, training, runDir);
-            AnsiConsole.MarkupLine(Markup.Escape($"training {model.Arch} (width {model.BaseWidth}) on {train.Length} slices for {training.Epochs} epochs; {heldOut.Length} held out"));
+            var demo = new DemoRequest(data, outDir, networkSide, parse.GetValue(epochs), parse.GetValue(arch) ?? Architectures.ResidualAttentionUNetName, s, parse.GetValue(threads));
+            var request = DemoPipeline.Plan(demo);
+            var (model, training, runDir) = (request.Model, request.Training, request.RunDirectory);
+            AnsiConsole.MarkupLine(Markup.Escape($"training {model.Arch} (width {model.BaseWidth}) on {request.TrainIndices.Count} slices for {training.Epochs} epochs; {request.ValidationIndices.Count} held out"));
             using var ctrlC = new CtrlC();
-            var result = Trainer.Run(request, new ConsoleTrainingObserver(data.Labels), ctrlC.Token);
-            if (result.Interrupted) return ctrlC.ExitCode;
+            var (_, heldOutReport) = DemoPipeline.Run(demo, request, new ConsoleTrainingObserver(data.Labels), ctrlC.Token);
+            if (heldOutReport is not { } report) return ctrlC.ExitCode;
 
-            string predDir = Path.Combine(outDir, "predictions");
-            var report = SegmentHeldOut(data, heldOut, runDir, predDir);
-            report.SaveAll(outDir);
+            string predDir = DemoPipeline.PredictionDirectory(demo);
             AnsiConsole.Write(MetricsTable.Render(report));
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"held-out lesion Dice: {report.MeanOverImages.LesionMean.Dice:F3} (mean over images), {report.Global.LesionMean.Dice:F3} (pooled pixels)"));
@@ -78,29 +67,5 @@ public static class DemoCommand
             return CommandRunner.Success;
         });
         return command;
-    }
-
-    /// <summary>Segments the held-out slices with the run's best checkpoint, through the same segmenter as
-    /// <c>predict</c>; writes NAME.png, NAME_overlay.png and NAME_prediction_vs_truth.png (prediction left, truth right).</summary>
-    private static MetricsReport SegmentHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, string runDir, string predDir)
-    {
-        using var model = Ensemble.Load([runDir], flipAveraging: false, data.Labels);
-        var segmenter = new Segmenter(model);
-        var metrics = new MetricsAccumulator(data.Labels);
-        foreach (int i in heldOut)
-        {
-            var sample = data.Load(i);
-            var predicted = segmenter.Segment(sample.Image);
-            ImageFile.WriteLabels(Path.Combine(predDir, sample.Id + ".png"), predicted);
-            var overlay = Overlay.Picture(sample.Image, predicted, data.Labels);
-            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_overlay.png"), overlay.Width, overlay.Height, overlay.Rgb);
-            // Prediction left, truth right, one legend: what the network got right and wrong at a glance.
-            var pair = OverlayLegend.AppendStrip(SideBySide.Join(
-                new RgbPicture(sample.Image.Width, sample.Image.Height, Overlay.Render(sample.Image, predicted, data.Labels)),
-                new RgbPicture(sample.Image.Width, sample.Image.Height, Overlay.Render(sample.Image, sample.Mask, data.Labels))), data.Labels);
-            ImageFile.WriteRgb(Path.Combine(predDir, sample.Id + "_prediction_vs_truth.png"), pair.Width, pair.Height, pair.Rgb);
-            metrics.Add(sample.Id, sample.Mask, predicted);
-        }
-        return metrics.ToReport();
     }
 }

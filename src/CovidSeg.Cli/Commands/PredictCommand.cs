@@ -4,6 +4,7 @@ using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.Runtime;
 using Spectre.Console;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Commands;
 

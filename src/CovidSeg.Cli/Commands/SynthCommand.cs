@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using Spectre.Console;

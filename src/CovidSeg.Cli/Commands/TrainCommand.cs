@@ -1,9 +1,12 @@
 using System.CommandLine;
 using CovidSeg.Data;
 using CovidSeg.IO;
+using CovidSeg.Models;
 using CovidSeg.Training;
 using CovidSeg.Training.SemiSupervised;
 using Spectre.Console;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Cli.Commands;
 
@@ -69,7 +72,7 @@ public static class TrainCommand
     {
         var run = RunManifest.Load(runDir);
         RefuseChange(parse, training.Epochs, run.Training.Epochs, "start a new run to train for longer, or omit --epochs");
-        RefuseChange(parse, model.Arch, run.Model.Arch, "omit --arch");
+        RefuseChange(parse, model.Arch, run.Model.Arch, "omit --arch", Architectures.Canonical);
         AtomicFile.RemoveLeftovers(runDir);
         AtomicFile.RemoveLeftovers(Path.Combine(runDir, "checkpoints"));
         var dataset = data.OpenForResume(parse, run);
@@ -83,11 +86,12 @@ public static class TrainCommand
     public static string ResumeBanner(RunManifest run, string source, string runDir) =>
         $"resuming {run.Model.Arch} on {source}: {run.Data.TrainIds.Count} training, {run.Data.ValidationIds.Count} validation slices -> {runDir}";
 
-    private static void RefuseChange<T>(ParseResult parse, Option<T> option, T recorded, string advice)
+    /// <param name="sameAs">Maps a given value to the one the run would record (an old architecture name to its new one).</param>
+    private static void RefuseChange<T>(ParseResult parse, Option<T> option, T recorded, string advice, Func<T, T>? sameAs = null)
     {
         if (parse.GetResult(option) is not { Implicit: false }) return;
         var given = parse.GetValue(option);
-        if (EqualityComparer<T>.Default.Equals(given, recorded)) return;
+        if (EqualityComparer<T>.Default.Equals(sameAs is null || given is null ? given : sameAs(given), recorded)) return;
         throw new CovidSegException($"{option.Name} {given}: the run was started with {option.Name} {recorded}, and --resume continues it with its own options; {advice}");
     }
 

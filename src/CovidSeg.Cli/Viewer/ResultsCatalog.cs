@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CovidSeg.Data;
 using CovidSeg.Inference;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Viewer;
 
@@ -11,14 +12,14 @@ namespace CovidSeg.Cli.Viewer;
 /// </summary>
 public sealed class ResultsCatalog
 {
-    private readonly Lazy<ViewerScan>[] _scans;
+    private readonly Lazy<ViewerScan>[] scans;
 
     private ResultsCatalog(string root, LabelSet labels, IReadOnlyList<ViewerEntry> entries)
     {
         Root = root;
         Labels = labels;
         Entries = entries;
-        _scans = entries.Select(e => new Lazy<ViewerScan>(() => ViewerScan.Load(e, labels))).ToArray();
+        scans = entries.Select(e => new Lazy<ViewerScan>(() => ViewerScan.Load(e, labels))).ToArray();
     }
 
     /// <summary>The results folder, full path without a trailing separator.</summary>
@@ -28,7 +29,7 @@ public sealed class ResultsCatalog
     public bool HasTruth => Entries.Any(e => e.TruthPath is not null);
 
     /// <summary>The scan of entry <paramref name="id"/>, read on first use (a bad file raises <see cref="CovidSegException"/> every time).</summary>
-    public ViewerScan Scan(int id) => _scans[id].Value;
+    public ViewerScan Scan(int id) => scans[id].Value;
 
     public static ResultsCatalog Load(string resultsDirectory, string? truthDirectory = null)
     {

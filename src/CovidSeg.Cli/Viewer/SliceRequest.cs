@@ -2,6 +2,7 @@ using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using Microsoft.AspNetCore.Http;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Viewer;
 

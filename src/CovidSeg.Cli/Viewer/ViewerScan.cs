@@ -4,6 +4,7 @@ using CovidSeg.Imaging;
 using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Cli.Viewer;
 
@@ -13,12 +14,12 @@ namespace CovidSeg.Cli.Viewer;
 /// </summary>
 public sealed class ViewerScan
 {
-    private readonly NiftiVolume? _volume;
-    private readonly GreyImage? _slice;
+    private readonly NiftiVolume? volume;
+    private readonly GreyImage? slice;
 
     private ViewerScan(int width, int height, int depth, NiftiVolume? volume, GreyImage? slice, byte[] labels, byte[]? truth, double? pixelAreaMm2, string? note)
     {
-        (Width, Height, Depth, _volume, _slice, Labels, Truth, PixelAreaMm2, Note) = (width, height, depth, volume, slice, labels, truth, pixelAreaMm2, note);
+        (Width, Height, Depth, this.volume, this.slice, Labels, Truth, PixelAreaMm2, Note) = (width, height, depth, volume, slice, labels, truth, pixelAreaMm2, note);
     }
 
     public int Width { get; }
@@ -32,7 +33,7 @@ public sealed class ViewerScan
     /// <summary>Why the grey image is missing (labels are then drawn over mid grey), or null.</summary>
     public string? Note { get; }
     /// <summary>The grey values are Hounsfield units, so window presets apply.</summary>
-    public bool Hounsfield => _volume is not null;
+    public bool Hounsfield => this.volume is not null;
 
     /// <summary>Reads the scan of <paramref name="entry"/>; a missing or unreadable input still shows its labels.</summary>
     public static ViewerScan Load(ViewerEntry entry, LabelSet labels)
@@ -91,8 +92,8 @@ public sealed class ViewerScan
     /// <summary>Grey slice <paramref name="z"/>: the input's, or mid grey when it is missing.</summary>
     public GreyImage Slice(int z)
     {
-        if (_volume is not null) return NiftiSlices.Image(_volume, z, IntensityScale.Hounsfield);
-        if (_slice is not null) return _slice;
+        if (this.volume is not null) return NiftiSlices.Image(this.volume, z, IntensityScale.Hounsfield);
+        if (this.slice is not null) return this.slice;
         return new GreyImage(Width, Height, Enumerable.Repeat(128f, Width * Height).ToArray(), IntensityScale.Display8Bit);
     }
 

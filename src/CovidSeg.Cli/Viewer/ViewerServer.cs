@@ -19,9 +19,9 @@ namespace CovidSeg.Cli.Viewer;
 /// </summary>
 public sealed class ViewerServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication app;
 
-    private ViewerServer(WebApplication app, Uri address) => (_app, Address) = (app, address);
+    private ViewerServer(WebApplication app, Uri address) => (this.app, Address) = (app, address);
 
     /// <summary>Where the page is, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Address { get; }
@@ -48,12 +48,12 @@ public sealed class ViewerServer : IAsyncDisposable
         return new ViewerServer(app, new Uri(bound.TrimEnd('/') + "/"));
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancel) => _app.WaitForShutdownAsync(cancel);
+    public Task WaitForShutdownAsync(CancellationToken cancel) => this.app.WaitForShutdownAsync(cancel);
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await this.app.StopAsync();
+        await this.app.DisposeAsync();
     }
 
     private static void Map(WebApplication app, ResultsCatalog catalog)

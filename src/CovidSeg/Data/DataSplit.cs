@@ -7,6 +7,9 @@ namespace CovidSeg.Data;
 /// </summary>
 public sealed record DataSplit(int Seed, IReadOnlyList<string> TrainIds, IReadOnlyList<string> ValidationIds)
 {
+    /// <summary>The format field of the file (2: snake_case names; 1, camelCase without the field, still loads).</summary>
+    public const string Format = "covidseg-split/2";
+
     /// <summary>
     /// Shuffles the ids with <paramref name="seed"/> and puts round(fraction x n) of them (at least 1, and at least
     /// 1 left to train) in validation.
@@ -43,11 +46,11 @@ public sealed record DataSplit(int Seed, IReadOnlyList<string> TrainIds, IReadOn
         return (Lookup(TrainIds), Lookup(ValidationIds));
     }
 
-    public void Save(string path) => SplitFiles.Save(path, this);
+    public void Save(string path) => SplitFiles.Save(path, this, Format);
 
     public static DataSplit Load(string path)
     {
-        var split = SplitFiles.Load<DataSplit>(path, "train/validation split");
+        var split = SplitFiles.Load<DataSplit>(path, "train/validation split", Format);
         if (split.TrainIds is null || split.ValidationIds is null) throw new InvalidInputException(path, "train/validation split lacks trainIds or validationIds");
         var overlap = split.TrainIds.Intersect(split.ValidationIds, StringComparer.Ordinal).FirstOrDefault();
         if (overlap is not null) throw new InvalidInputException(path, $"sample '{overlap}' is in both training and validation");

@@ -1,3 +1,5 @@
+using CovidSeg.Labels;
+
 namespace CovidSeg.Data;
 
 /// <summary>Opens a labelled data set folder in one of the <see cref="DatasetLayout"/>s.</summary>

@@ -1,4 +1,5 @@
 using CovidSeg.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 
@@ -14,13 +15,13 @@ public sealed class FolderDataset : ISegmentationDataset
     private static readonly string[] MaskExtensions = [".png"];
     private const int ListedInErrors = 5;
 
-    private readonly string[] _ids;
-    private readonly string[] _imagePaths;
-    private readonly string[] _maskPaths;
+    private readonly string[] ids;
+    private readonly string[] imagePaths;
+    private readonly string[] maskPaths;
 
     public string Source { get; }
     public LabelSet Labels { get; }
-    public int Count => _ids.Length;
+    public int Count => ids.Length;
     public string ImagesFolder { get; }
     public string MasksFolder { get; }
 
@@ -48,25 +49,25 @@ public sealed class FolderDataset : ISegmentationDataset
             throw new InvalidInputException(folder, "images and masks do not pair up by file name; " + string.Join("; ", parts));
         }
 
-        _ids = images.Keys.Order(NaturalStringComparer.Instance).ToArray();
-        _imagePaths = _ids.Select(s => images[s]).ToArray();
-        _maskPaths = _ids.Select(s => masks[s]).ToArray();
+        ids = images.Keys.Order(NaturalStringComparer.Instance).ToArray();
+        imagePaths = ids.Select(s => images[s]).ToArray();
+        maskPaths = ids.Select(s => masks[s]).ToArray();
     }
 
-    public string IdAt(int index) => _ids[index];
+    public string IdAt(int index) => ids[index];
 
-    public string ImagePathAt(int index) => _imagePaths[index];
+    public string ImagePathAt(int index) => imagePaths[index];
 
-    public string MaskPathAt(int index) => _maskPaths[index];
+    public string MaskPathAt(int index) => maskPaths[index];
 
     public SegmentationSample Load(int index)
     {
-        var image = ImageFile.ReadGrey(_imagePaths[index]);
-        var mask = ImageFile.ReadLabels(_maskPaths[index], Labels);
+        var image = ImageFile.ReadGrey(imagePaths[index]);
+        var mask = ImageFile.ReadLabels(maskPaths[index], Labels);
         if (image.Width != mask.Width || image.Height != mask.Height)
-            throw new InvalidInputException(_maskPaths[index],
-                $"mask is {mask.Width}x{mask.Height} but its image {Path.GetFileName(_imagePaths[index])} is {image.Width}x{image.Height}");
-        return new SegmentationSample(_ids[index], image, mask);
+            throw new InvalidInputException(maskPaths[index],
+                $"mask is {mask.Width}x{mask.Height} but its image {Path.GetFileName(imagePaths[index])} is {image.Width}x{image.Height}");
+        return new SegmentationSample(ids[index], image, mask);
     }
 
     private static Dictionary<string, string> FilesByStem(string folder, string[] extensions, string what)

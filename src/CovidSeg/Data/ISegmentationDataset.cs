@@ -1,3 +1,5 @@
+using CovidSeg.Labels;
+
 namespace CovidSeg.Data;
 
 /// <summary>

@@ -7,6 +7,9 @@ namespace CovidSeg.Data;
 /// </summary>
 public sealed record KFoldSplit(int Seed, IReadOnlyList<IReadOnlyList<string>> Folds)
 {
+    /// <summary>The format field of the file (2: snake_case names; 1, camelCase without the field, still loads).</summary>
+    public const string Format = "covidseg-folds/2";
+
     public int K => Folds.Count;
 
     /// <summary>Shuffles the ids with <paramref name="seed"/>; the first n mod k folds get one id more.</summary>
@@ -34,11 +37,11 @@ public sealed record KFoldSplit(int Seed, IReadOnlyList<IReadOnlyList<string>> F
         return new DataSplit(Seed, train, Folds[fold].ToArray());
     }
 
-    public void Save(string path) => SplitFiles.Save(path, this);
+    public void Save(string path) => SplitFiles.Save(path, this, Format);
 
     public static KFoldSplit Load(string path)
     {
-        var split = SplitFiles.Load<KFoldSplit>(path, "k-fold split");
+        var split = SplitFiles.Load<KFoldSplit>(path, "k-fold split", Format);
         if (split.Folds is null || split.Folds.Count < 2) throw new InvalidInputException(path, "k-fold split needs at least 2 folds");
         if (split.Folds.Any(f => f is null || f.Count == 0)) throw new InvalidInputException(path, "k-fold split has an empty fold");
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 
@@ -16,9 +17,9 @@ public sealed class MedSegDataset : ISegmentationDataset
     public const string ImageFileName = "tr_im.nii.gz";
     public const string MaskFileName = "tr_mask.nii.gz";
 
-    private readonly string _stem;
-    private readonly Lazy<NiftiVolume> _image;
-    private readonly Lazy<byte[]> _labels;
+    private readonly string stem;
+    private readonly Lazy<NiftiVolume> image;
+    private readonly Lazy<byte[]> labels;
 
     public string ImagePath { get; }
     public string MaskPath { get; }
@@ -35,9 +36,9 @@ public sealed class MedSegDataset : ISegmentationDataset
         var maskHeader = NiftiReader.ReadHeader(maskPath);
         NiftiSlices.CheckSameSize(ImageHeader, imagePath, maskHeader, maskPath);
         (Width, Height, Count) = NiftiVolume.SpatialSize(ImageHeader);
-        _stem = NiftiFileName.Stem(imagePath);
-        _image = new Lazy<NiftiVolume>(() => NonFiniteVoxels.RequireFinite(NiftiReader.Read(imagePath), imagePath));
-        _labels = new Lazy<byte[]>(() => NiftiSlices.CheckedLabels(NiftiReader.Read(maskPath), LabelSet.MedSeg, maskPath));
+        this.stem = NiftiFileName.Stem(imagePath);
+        this.image = new Lazy<NiftiVolume>(() => NonFiniteVoxels.RequireFinite(NiftiReader.Read(imagePath), imagePath));
+        labels = new Lazy<byte[]>(() => NiftiSlices.CheckedLabels(NiftiReader.Read(maskPath), LabelSet.MedSeg, maskPath));
     }
 
     /// <summary>The stacks in <paramref name="folder"/>: tr_im.nii.gz and tr_mask.nii.gz (or the uncompressed .nii).</summary>
@@ -64,14 +65,14 @@ public sealed class MedSegDataset : ISegmentationDataset
     public string IdAt(int index)
     {
         CheckIndex(index);
-        return $"{_stem}#{index}";
+        return $"{this.stem}#{index}";
     }
 
     public SegmentationSample Load(int index)
     {
         CheckIndex(index);
-        var image = NiftiSlices.Image(_image.Value, index, IntensityScale.Hounsfield);
-        var mask = NiftiSlices.Mask(_labels.Value, Width, Height, index);
+        var image = NiftiSlices.Image(this.image.Value, index, IntensityScale.Hounsfield);
+        var mask = NiftiSlices.Mask(labels.Value, Width, Height, index);
         return new SegmentationSample(IdAt(index), image, mask);
     }
 

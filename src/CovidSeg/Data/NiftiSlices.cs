@@ -1,5 +1,6 @@
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 

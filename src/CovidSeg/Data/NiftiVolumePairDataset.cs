@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Data;
 
@@ -19,10 +20,10 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
     /// <summary>One image/label volume pair and where its slices start in the sample numbering.</summary>
     public sealed record Case(string Id, string ImagePath, string MaskPath, NiftiHeader ImageHeader, int FirstSample, int SliceCount);
 
-    private readonly IntensityScale _scale;
-    private readonly int[] _firstSample;
-    private readonly Lock _cacheLock = new();
-    private (int Case, NiftiVolume Image, byte[] Labels)? _cached;
+    private readonly IntensityScale scale;
+    private readonly int[] firstSample;
+    private readonly Lock cacheLock = new();
+    private (int Case, NiftiVolume Image, byte[] Labels)? cached;
 
     public IReadOnlyList<Case> Cases { get; }
     public string Source { get; }
@@ -33,7 +34,7 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
     {
         Source = folder;
         Labels = labels;
-        _scale = scale;
+        this.scale = scale;
         var pairs = MatchPairs(folder);
         var cases = new List<Case>();
         int total = 0;
@@ -47,7 +48,7 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
         }
         Cases = cases;
         Count = total;
-        _firstSample = cases.Select(c => c.FirstSample).ToArray();
+        firstSample = cases.Select(c => c.FirstSample).ToArray();
     }
 
     [GeneratedRegex(@"^(?<case>.+)_(?<channel>\d{4})$")]
@@ -113,7 +114,7 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
         var (c, z) = Locate(index);
         var (image, labels) = VolumesOf(c);
         return new SegmentationSample($"{Cases[c].Id}#{z}",
-            NiftiSlices.Image(image, z, _scale),
+            NiftiSlices.Image(image, z, this.scale),
             NiftiSlices.Mask(labels, image.Nx, image.Ny, z));
     }
 
@@ -121,22 +122,22 @@ public sealed partial class NiftiVolumePairDataset : ISegmentationDataset
     private (int Case, int Slice) Locate(int index)
     {
         if (index < 0 || index >= Count) throw new ArgumentOutOfRangeException(nameof(index), $"sample {index} is outside 0..{Count - 1}");
-        int found = Array.BinarySearch(_firstSample, index);
+        int found = Array.BinarySearch(firstSample, index);
         // Several cases cannot share a first sample (each has at least one slice), so an exact hit is unique.
         int c = found >= 0 ? found : ~found - 1;
-        return (c, index - _firstSample[c]);
+        return (c, index - firstSample[c]);
     }
 
     /// <summary>The voxels of one case; the last case loaded stays cached, as samples are usually read in order.</summary>
     private (NiftiVolume Image, byte[] Labels) VolumesOf(int c)
     {
-        lock (_cacheLock)
+        lock (cacheLock)
         {
-            if (_cached is { } hit && hit.Case == c) return (hit.Image, hit.Labels);
+            if (this.cached is { } hit && hit.Case == c) return (hit.Image, hit.Labels);
             var entry = Cases[c];
             var image = NonFiniteVoxels.RequireFinite(NiftiReader.Read(entry.ImagePath), entry.ImagePath);
             var labels = NiftiSlices.CheckedLabels(NiftiReader.Read(entry.MaskPath), Labels, entry.MaskPath);
-            _cached = (c, image, labels);
+            this.cached = (c, image, labels);
             return (image, labels);
         }
     }

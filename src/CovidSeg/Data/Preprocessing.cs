@@ -8,7 +8,7 @@ namespace CovidSeg.Data;
 /// The one path from slices to network tensors and back, shared by training and inference: intensities to [0, 1]
 /// (Hounsfield units through a window, 8-bit / 255, 16-bit / 65535), resized to the paper's square side S
 /// (369, Chen, Yao, Zhang 2020) by bilinear interpolation; masks resized by nearest neighbour. Non-square slices are
-/// stretched to the square, as the paper resizes whole slices, and <see cref="RestoreProbabilities"/> stretches the
+/// stretched to the square, as the paper resizes whole slices, and post-processing (<c>ScoreRestoration</c>) stretches the
 /// network output back to the original height and width.
 /// </summary>
 public static class Preprocessing
@@ -58,28 +58,5 @@ public static class Preprocessing
             throw;
         }
         return prepared;
-    }
-
-    /// <summary>
-    /// Per-class probabilities float32 [C, height, width] from a network map [C, S, S] or [1, C, S, S]: softmax over
-    /// classes for logits, then bilinear resize of the probabilities (align_corners = false).
-    /// </summary>
-    public static Tensor RestoreProbabilities(Tensor scores, int height, int width, ScoreKind kind)
-    {
-        if (height < 1 || width < 1) throw new ArgumentException($"target size must be positive, got {width}x{height}");
-        using var scope = NewDisposeScope();
-        var map = scores.dim() == 4 && scores.shape[0] == 1 ? scores.squeeze(0) : scores;
-        if (map.dim() != 3) throw new ArgumentException($"expected a [C, H, W] or [1, C, H, W] score map, got shape [{string.Join(", ", scores.shape)}]");
-        map = map.to(float32);
-        var probabilities = kind == ScoreKind.Logits ? map.softmax(dim: 0) : map;
-        return Resampling.Bilinear(probabilities, height, width).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The label map at the original size: argmax over classes of <see cref="RestoreProbabilities"/>.</summary>
-    public static LabelMask RestoreLabels(Tensor scores, int height, int width, ScoreKind kind)
-    {
-        using var scope = NewDisposeScope();
-        var labels = ClassArgmax.Labels(RestoreProbabilities(scores, height, width, kind)).contiguous();
-        return new LabelMask(width, height, labels.bytes.ToArray());
     }
 }

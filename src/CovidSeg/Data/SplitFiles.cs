@@ -6,17 +6,21 @@ namespace CovidSeg.Data;
 /// <summary>JSON reading and writing shared by <see cref="DataSplit"/> and <see cref="KFoldSplit"/>.</summary>
 internal static class SplitFiles
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    public static void Save<T>(string path, T value, string format) =>
+        AtomicFile.WriteAllText(path, JsonConvention.Serialize(value, format) + "\n");
 
-    public static void Save<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Json) + "\n");
-
-    public static T Load<T>(string path, string what) where T : class
+    /// <summary>Reads a split; one written before formats were recorded (camelCase names, no format) still loads.</summary>
+    public static T Load<T>(string path, string what, string format) where T : class
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "file not found");
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<T>(stream, Json) ?? throw new InvalidInputException(path, $"not a {what} file (empty JSON)");
+            return JsonConvention.Deserialize<T>(File.ReadAllText(path), format, (root, found) =>
+            {
+                if (found is not null) return;
+                JsonConvention.CamelToSnake(root);
+                root[JsonConvention.FormatField] = format;
+            });
         }
         catch (JsonException e)
         {

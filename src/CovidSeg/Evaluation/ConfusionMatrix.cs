@@ -14,7 +14,7 @@ namespace CovidSeg.Evaluation;
 [JsonConverter(typeof(ConfusionMatrixJsonConverter))]
 public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
 {
-    private readonly long[] _counts; // row-major, ClassCount x ClassCount
+    private readonly long[] counts; // row-major, ClassCount x ClassCount
 
     public int ClassCount { get; }
 
@@ -27,13 +27,13 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
         foreach (long c in rowMajorCounts)
             if (c < 0) throw new ArgumentException($"counts must not be negative, got {c}");
         ClassCount = classCount;
-        _counts = rowMajorCounts.ToArray();
+        this.counts = rowMajorCounts.ToArray();
     }
 
     /// <summary>Pixels of true class <paramref name="trueClass"/> predicted as <paramref name="predictedClass"/>.</summary>
-    public long Count(int trueClass, int predictedClass) => _counts[trueClass * ClassCount + predictedClass];
+    public long Count(int trueClass, int predictedClass) => this.counts[trueClass * ClassCount + predictedClass];
 
-    public long Total => _counts.Sum();
+    public long Total => this.counts.Sum();
 
     /// <summary>Pixels whose predicted class equals the true class (the diagonal).</summary>
     public long Correct
@@ -73,7 +73,7 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
     public long[][] ToRows()
     {
         var rows = new long[ClassCount][];
-        for (int t = 0; t < ClassCount; t++) rows[t] = _counts.AsSpan(t * ClassCount, ClassCount).ToArray();
+        for (int t = 0; t < ClassCount; t++) rows[t] = this.counts.AsSpan(t * ClassCount, ClassCount).ToArray();
         return rows;
     }
 
@@ -85,7 +85,7 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
         {
             if (m.ClassCount != classCount)
                 throw new ArgumentException($"cannot add a {m.ClassCount}-class confusion matrix to {classCount}-class ones");
-            for (int i = 0; i < sum.Length; i++) sum[i] += m._counts[i];
+            for (int i = 0; i < sum.Length; i++) sum[i] += m.counts[i];
         }
         return new ConfusionMatrix(classCount, sum);
     }
@@ -186,7 +186,7 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
         new(source, $"{what} label {label} at pixel index {flatIndex} is outside the classes 0..{classCount - 1}");
 
     public bool Equals(ConfusionMatrix? other) =>
-        other is not null && other.ClassCount == ClassCount && other._counts.AsSpan().SequenceEqual(_counts);
+        other is not null && other.ClassCount == ClassCount && other.counts.AsSpan().SequenceEqual(this.counts);
 
     public override bool Equals(object? obj) => Equals(obj as ConfusionMatrix);
 
@@ -194,7 +194,7 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
     {
         var hash = new HashCode();
         hash.Add(ClassCount);
-        foreach (long c in _counts) hash.Add(c);
+        foreach (long c in this.counts) hash.Add(c);
         return hash.ToHashCode();
     }
 

@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Evaluation;
 
@@ -56,7 +57,7 @@ public static class MaskFolderEvaluator
         foreach (string line in File.ReadLines(summary).Skip(1))
         {
             var (input, rest) = FirstCsvCell(line);
-            if (rest.StartsWith(",failed,", StringComparison.Ordinal)) stems.Add(Inference.OutputNames.Stem(input));
+            if (rest.StartsWith(",failed,", StringComparison.Ordinal)) stems.Add(InputStem.Of(input));
         }
         return stems;
     }

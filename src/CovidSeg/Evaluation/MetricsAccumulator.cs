@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Evaluation;
 
@@ -11,9 +12,9 @@ namespace CovidSeg.Evaluation;
 /// </summary>
 public sealed class MetricsAccumulator
 {
-    private readonly IReadOnlyList<string> _classNames;
-    private readonly List<ImageMetrics> _images = [];
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> classNames;
+    private readonly List<ImageMetrics> images = [];
+    private readonly HashSet<string> ids = new(StringComparer.Ordinal);
 
     public MetricsAccumulator(LabelSet labels) : this(labels.Classes.Select(c => c.Name).ToList()) { }
 
@@ -21,20 +22,20 @@ public sealed class MetricsAccumulator
     public MetricsAccumulator(IReadOnlyList<string> classNames)
     {
         if (classNames.Count < 2) throw new ArgumentException("metrics need background and at least one lesion class");
-        _classNames = classNames.ToList();
+        this.classNames = classNames.ToList();
     }
 
-    public int ClassCount => _classNames.Count;
-    public int ImageCount => _images.Count;
-    public IReadOnlyList<ImageMetrics> Images => _images;
+    public int ClassCount => this.classNames.Count;
+    public int ImageCount => this.images.Count;
+    public IReadOnlyList<ImageMetrics> Images => this.images;
 
     public ImageMetrics Add(string id, ConfusionMatrix confusion)
     {
         if (confusion.ClassCount != ClassCount)
             throw new InvalidInputException(id, $"has a {confusion.ClassCount}-class confusion matrix but the evaluation has {ClassCount} classes");
-        if (!_ids.Add(id)) throw new InvalidInputException(id, "this image id was already evaluated");
-        var row = ImageMetrics.FromMatrix(id, confusion, _classNames);
-        _images.Add(row);
+        if (!this.ids.Add(id)) throw new InvalidInputException(id, "this image id was already evaluated");
+        var row = ImageMetrics.FromMatrix(id, confusion, this.classNames);
+        this.images.Add(row);
         return row;
     }
 
@@ -59,5 +60,5 @@ public sealed class MetricsAccumulator
     }
 
     /// <summary>The report over every image added so far.</summary>
-    public MetricsReport ToReport() => MetricsReport.Build(_classNames, _images);
+    public MetricsReport ToReport() => MetricsReport.Build(this.classNames, this.images);
 }

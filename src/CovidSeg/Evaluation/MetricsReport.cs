@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CovidSeg.Data;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Evaluation;
 
@@ -21,16 +22,17 @@ namespace CovidSeg.Evaluation;
 /// </summary>
 public sealed class MetricsReport
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    /// <summary>The format field of metrics.json; reports without one (written before it was recorded) have the same shape.</summary>
+    public const string Format = "covidseg-metrics/1";
 
-    [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; }
-    [JsonPropertyName("image_count")] public int ImageCount => Images.Count;
-    [JsonPropertyName("mean_over_images")] public SegmentationScores MeanOverImages { get; }
-    [JsonPropertyName("global")] public SegmentationScores Global { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public int ImageCount => Images.Count;
+    public SegmentationScores MeanOverImages { get; }
+    public SegmentationScores Global { get; }
     /// <summary>Lesion Dice averaged over the images whose truth holds the class (see <see cref="PresentClassDice"/>).</summary>
-    [JsonPropertyName("mean_over_images_with_class")] public IReadOnlyList<PresentClassDice> MeanOverImagesWithClass { get; }
+    public IReadOnlyList<PresentClassDice> MeanOverImagesWithClass { get; }
     [JsonPropertyName("total_confusion_matrix")] public ConfusionMatrix TotalConfusion { get; }
-    [JsonPropertyName("images")] public IReadOnlyList<ImageMetrics> Images { get; }
+    public IReadOnlyList<ImageMetrics> Images { get; }
 
     private MetricsReport(IReadOnlyList<string> classNames, IReadOnlyList<ImageMetrics> images,
         SegmentationScores meanOverImages, SegmentationScores global, ConfusionMatrix total)
@@ -59,7 +61,7 @@ public sealed class MetricsReport
             total);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonConvention.Serialize(this, Format);
 
     /// <summary>
     /// Reads a report written by <see cref="ToJson"/>. Only the class names and the per-image pixel counts are taken;
@@ -70,7 +72,7 @@ public sealed class MetricsReport
         StoredReport? stored;
         try
         {
-            stored = JsonSerializer.Deserialize<StoredReport>(json);
+            stored = JsonConvention.Deserialize<StoredReport>(json, Format);
         }
         catch (JsonException e)
         {
@@ -115,14 +117,12 @@ public sealed class MetricsReport
     /// </summary>
     public string ToCsv()
     {
-        var sb = new StringBuilder();
-        var header = new List<string> { "row_type", "id" };
-        header.AddRange(Global.ToColumns().Select(c => c.Key));
-        sb.AppendJoin(',', header).Append('\n');
-        foreach (var image in Images) AppendCsvRow(sb, "image", image.Id, image.Scores);
-        AppendCsvRow(sb, "mean_over_images", "", MeanOverImages);
-        AppendCsvRow(sb, "global", "", Global);
-        return sb.ToString();
+        var csv = new CsvWriter();
+        csv.Row(["row_type", "id", .. Global.ToColumns().Select(c => c.Key)]);
+        foreach (var image in Images) AppendCsvRow(csv, "image", image.Id, image.Scores);
+        AppendCsvRow(csv, "mean_over_images", "", MeanOverImages);
+        AppendCsvRow(csv, "global", "", Global);
+        return csv.ToString();
     }
 
     public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
@@ -135,16 +135,8 @@ public sealed class MetricsReport
         AtomicFile.WriteAllText(Path.Combine(folder, "metrics.md"), ToMarkdown());
     }
 
-    private static void AppendCsvRow(StringBuilder sb, string rowType, string id, SegmentationScores scores)
-    {
-        sb.Append(rowType).Append(',').Append(CsvField(id));
-        foreach (var column in scores.ToColumns())
-            sb.Append(',').Append(column.Value.ToString("F6", CultureInfo.InvariantCulture));
-        sb.Append('\n');
-    }
-
-    private static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+    private static void AppendCsvRow(CsvWriter csv, string rowType, string id, SegmentationScores scores) =>
+        csv.Row([rowType, id, .. scores.ToColumns().Select(column => column.Value.ToString("F6", CultureInfo.InvariantCulture))]);
 
     /// <summary>Two tables (mean over images, global pixel sums) of the lesion classes and their mean, four decimals.</summary>
     public string ToMarkdown()
@@ -154,40 +146,34 @@ public sealed class MetricsReport
         sb.Append('\n');
         AppendMarkdownTable(sb, $"Global pixel sums over all {ImageCount} images", Global);
         sb.Append('\n').Append("**Dice over the images whose truth holds the class**\n\n");
-        sb.Append("| Class | Images | Dice |\n|---|---:|---:|\n");
+        var present = MarkdownTable.Numeric("Class", "Images", "Dice");
         foreach (var c in MeanOverImagesWithClass)
-            sb.Append("| ").Append(MarkdownText(c.ClassName)).Append(" | ").Append(c.Images).Append(" | ")
-              .Append(c.Dice is { } d ? F4(d) : "n/a").Append(" |\n");
+            present.Row([c.ClassName, c.Images.ToString(CultureInfo.InvariantCulture), c.Dice is { } d ? F4(d) : "n/a"]);
+        present.AppendTo(sb);
         return sb.ToString();
     }
 
     private static void AppendMarkdownTable(StringBuilder sb, string title, SegmentationScores scores)
     {
         sb.Append("**").Append(title).Append("**\n\n");
-        sb.Append("| Class | Dice | IoU | Precision | Sensitivity | Specificity |\n");
-        sb.Append("|---|---:|---:|---:|---:|---:|\n");
-        foreach (var c in scores.Lesions) AppendMarkdownRow(sb, MarkdownText(c.ClassName), c.Scores);
-        AppendMarkdownRow(sb, "**Lesion mean**", scores.LesionMean);
-        sb.Append('\n');
+        var table = MarkdownTable.Numeric("Class", "Dice", "IoU", "Precision", "Sensitivity", "Specificity");
+        foreach (var c in scores.Lesions) table.Row([c.ClassName, .. c.Scores.Values.Select(F4)]);
+        table.Row(["**Lesion mean**", .. scores.LesionMean.Values.Select(F4)]);
+        table.AppendTo(sb).Append('\n');
         sb.Append("Pixel accuracy ").Append(F4(scores.PixelAccuracy))
           .Append("; paper all-class mean Dice (with background) ").Append(F4(scores.PaperAllClassMeanDice))
           .Append("; paper all-class mean precision (with background) ").Append(F4(scores.PaperAllClassMeanPrecision))
           .Append(".\n");
     }
 
-    private static void AppendMarkdownRow(StringBuilder sb, string label, OverlapScores s) =>
-        sb.Append("| ").Append(label).Append(" | ").AppendJoin(" | ", s.Values.Select(F4)).Append(" |\n");
-
     private static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-
-    private static string MarkdownText(string text) => text.Replace("|", "\\|");
 
     /// <summary>What <see cref="FromJson"/> reads: the inputs of a report, not its derived scores.</summary>
     private sealed record StoredReport(
-        [property: JsonPropertyName("class_names")] IReadOnlyList<string>? ClassNames,
-        [property: JsonPropertyName("images")] IReadOnlyList<StoredImage?>? Images);
+        IReadOnlyList<string>? ClassNames,
+        IReadOnlyList<StoredImage?>? Images);
 
     private sealed record StoredImage(
-        [property: JsonPropertyName("id")] string? Id,
+        string? Id,
         [property: JsonPropertyName("confusion_matrix")] ConfusionMatrix? Confusion);
 }

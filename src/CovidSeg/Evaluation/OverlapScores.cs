@@ -23,11 +23,11 @@ namespace CovidSeg.Evaluation;
 /// The same rules apply to summed (global) counts, where they only matter if a class never occurs at all.
 /// </summary>
 public sealed record OverlapScores(
-    [property: JsonPropertyName("dice")] double Dice,
-    [property: JsonPropertyName("iou")] double Iou,
-    [property: JsonPropertyName("precision")] double Precision,
-    [property: JsonPropertyName("sensitivity")] double Sensitivity,
-    [property: JsonPropertyName("specificity")] double Specificity)
+    double Dice,
+    double Iou,
+    double Precision,
+    double Sensitivity,
+    double Specificity)
 {
     /// <summary>Metric names in the order of <see cref="Values"/>, as used in CSV columns and JSON.</summary>
     public static IReadOnlyList<string> MetricNames { get; } = ["dice", "iou", "precision", "sensitivity", "specificity"];

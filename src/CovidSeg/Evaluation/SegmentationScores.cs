@@ -13,11 +13,11 @@ namespace CovidSeg.Evaluation;
 /// </para>
 /// </summary>
 public sealed record SegmentationScores(
-    [property: JsonPropertyName("pixel_accuracy")] double PixelAccuracy,
-    [property: JsonPropertyName("per_class")] IReadOnlyList<ClassScores> PerClass,
-    [property: JsonPropertyName("lesion_mean")] OverlapScores LesionMean,
-    [property: JsonPropertyName("paper_all_class_mean_dice")] double PaperAllClassMeanDice,
-    [property: JsonPropertyName("paper_all_class_mean_precision")] double PaperAllClassMeanPrecision)
+    double PixelAccuracy,
+    IReadOnlyList<ClassScores> PerClass,
+    OverlapScores LesionMean,
+    double PaperAllClassMeanDice,
+    double PaperAllClassMeanPrecision)
 {
     /// <summary>Scores of the lesion classes (every class but background, index 0).</summary>
     [JsonIgnore]

@@ -1,7 +1,7 @@
 using CovidSeg.IO;
 using System.Runtime.InteropServices;
-using CovidSeg.Data;
 using SkiaSharp;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Imaging;
 

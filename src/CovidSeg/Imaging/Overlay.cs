@@ -1,4 +1,4 @@
-using CovidSeg.Data;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Imaging;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using CovidSeg.Data;
 using SkiaSharp;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Imaging;
 

@@ -7,8 +7,8 @@ namespace CovidSeg.Imaging;
 /// </summary>
 internal sealed class PaletteIndexMap
 {
-    private readonly Dictionary<uint, int> _indexOf = new();
-    private readonly Dictionary<uint, (int First, int Second)> _ambiguous = new();
+    private readonly Dictionary<uint, int> indexOf = new();
+    private readonly Dictionary<uint, (int First, int Second)> ambiguous = new();
 
     public PaletteIndexMap(PngStructure png)
     {
@@ -16,10 +16,10 @@ internal sealed class PaletteIndexMap
         {
             byte alpha = i < png.PaletteAlpha.Length ? png.PaletteAlpha[i] : (byte)255;
             uint key = Key(png.Palette[3 * i], png.Palette[3 * i + 1], png.Palette[3 * i + 2], alpha);
-            if (_indexOf.TryGetValue(key, out int first))
-                _ambiguous.TryAdd(key, (first, i));
+            if (indexOf.TryGetValue(key, out int first))
+                ambiguous.TryAdd(key, (first, i));
             else
-                _indexOf[key] = i;
+                indexOf[key] = i;
         }
     }
 
@@ -44,9 +44,9 @@ internal sealed class PaletteIndexMap
 
     private int Lookup(string path, uint key, int pixel)
     {
-        if (_ambiguous.TryGetValue(key, out var pair))
+        if (ambiguous.TryGetValue(key, out var pair))
             throw new InvalidInputException(path, $"palette entries {pair.First} and {pair.Second} have the same colour {Describe(key)} and the image uses it, so its label cannot be told");
-        if (_indexOf.TryGetValue(key, out int index)) return index;
+        if (indexOf.TryGetValue(key, out int index)) return index;
         throw new InvalidInputException(path, $"decoded colour {Describe(key)} at pixel {pixel} is not in the palette (corrupt palette image)");
     }
 

@@ -87,7 +87,7 @@ internal static class PngSampleCodec
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         output.Write(typeBytes);
         output.Write(body);
-        BinaryPrimitives.WriteUInt32BigEndian(four, Crc32.Compute(typeBytes, body));
+        BinaryPrimitives.WriteUInt32BigEndian(four, PngChunkChecksum.Of(typeBytes, body));
         output.Write(four);
     }
 

@@ -65,7 +65,7 @@ internal sealed class PngStructure
             var body = bytes.Slice(pos + 8, (int)length);
             uint stored = BinaryPrimitives.ReadUInt32BigEndian(bytes[(pos + 8 + (int)length)..]);
             string typeName = System.Text.Encoding.ASCII.GetString(type);
-            if (Crc32.Compute(type, body) != stored) throw new InvalidInputException(path, $"corrupt PNG: checksum mismatch in {typeName} chunk");
+            if (PngChunkChecksum.Of(type, body) != stored) throw new InvalidInputException(path, $"corrupt PNG: checksum mismatch in {typeName} chunk");
             switch (typeName)
             {
                 case "IHDR":

@@ -11,7 +11,7 @@ public sealed record Bf16Speed(int Size, double Fp32Seconds, double Bf16Seconds)
 }
 
 /// <summary>
-/// A quick measurement (about 0.1 s on a CPU with fast bf16) of whether bf16 matrix products beat fp32 ones here:
+/// A quick measurement (a fraction of a second, docs/benchmarks.md) of whether bf16 matrix products beat fp32 ones here:
 /// having the instructions is not enough (oneDNN may be capped by ONEDNN_MAX_CPU_ISA, or a build may lack the kernels),
 /// and without them bf16 is 90x slower. Done once per process, on first use, on libtorch's threads.
 /// </summary>

@@ -2,6 +2,8 @@ using CovidSeg.Data;
 using CovidSeg.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Inference;
 
@@ -14,7 +16,7 @@ namespace CovidSeg.Inference;
 /// </summary>
 public sealed class Ensemble : IDisposable
 {
-    private readonly List<TrainedModel> _members;
+    private readonly List<TrainedModel> members;
 
     public Ensemble(IReadOnlyList<TrainedModel> members, bool flipAveraging, PrecisionChoice? precision = null)
     {
@@ -32,7 +34,7 @@ public sealed class Ensemble : IDisposable
         Precision = precision ?? new PrecisionChoice(first.Dtype, "as loaded");
         if (members.Any(m => m.Dtype != Precision.Dtype))
             throw new ArgumentException($"every member must be loaded in {Precision.Name}", nameof(members));
-        _members = members.ToList();
+        this.members = members.ToList();
         FlipAveraging = flipAveraging;
     }
 
@@ -65,15 +67,15 @@ public sealed class Ensemble : IDisposable
         }
     }
 
-    public IReadOnlyList<TrainedModel> Members => _members;
+    public IReadOnlyList<TrainedModel> Members => this.members;
     public bool FlipAveraging { get; }
     /// <summary>The precision the members' forward passes run in, and why.</summary>
     public PrecisionChoice Precision { get; }
-    public LabelSet Labels => _members[0].Labels;
-    public int Side => _members[0].Preprocessing.Side;
+    public LabelSet Labels => this.members[0].Labels;
+    public int Side => this.members[0].Preprocessing.Side;
 
     /// <summary>What <see cref="Scores"/> returns: logits for one network without flips, else averaged probabilities.</summary>
-    public ScoreKind Kind => _members.Count == 1 && !FlipAveraging ? ScoreKind.Logits : ScoreKind.Probabilities;
+    public ScoreKind Kind => this.members.Count == 1 && !FlipAveraging ? ScoreKind.Logits : ScoreKind.Probabilities;
 
     /// <summary>
     /// Class scores [N, C, S, S] (see <see cref="Kind"/>) for a batch of slices of any sizes, each prepared by
@@ -88,7 +90,7 @@ public sealed class Ensemble : IDisposable
         using var scope = NewDisposeScope();
         var prepared = new Dictionary<PreprocessingOptions, Tensor>();
         Tensor? sum = null;
-        foreach (var member in _members)
+        foreach (var member in this.members)
         {
             if (!prepared.TryGetValue(member.Preprocessing, out var images))
             {
@@ -101,7 +103,7 @@ public sealed class Ensemble : IDisposable
                 : member.Logits(images).softmax(dim: 1));
             sum = sum is null ? probabilities : sum.add_(probabilities);
         }
-        return sum!.div_(_members.Count).MoveToOuterDisposeScope();
+        return sum!.div_(this.members.Count).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -132,6 +134,6 @@ public sealed class Ensemble : IDisposable
 
     public void Dispose()
     {
-        foreach (var m in _members) m.Dispose();
+        foreach (var m in this.members) m.Dispose();
     }
 }

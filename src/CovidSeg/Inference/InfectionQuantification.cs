@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CovidSeg.Data;
+using CovidSeg.Labels;
+using CovidSeg.IO;
 
 namespace CovidSeg.Inference;
 
@@ -108,14 +109,10 @@ public sealed record InfectionQuantification
         };
     }
 
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    /// <summary>The format field of NAME.json; reports without one (written before it was recorded) have the same shape.</summary>
+    public const string Format = "covidseg-quantification/1";
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonConvention.Serialize(this, Format);
 
     /// <summary>The "size" unit of this report: mm² for a slice, mL for a volume.</summary>
     [JsonIgnore] public string SizeUnit => Kind == "volume" ? "mL" : "mm²";
@@ -132,11 +129,11 @@ public sealed record InfectionQuantification
         sb.AppendLine($"{Kind}, {Width} x {Height}{(Depth > 1 ? $" x {Depth}" : "")} pixels; voxel size {(VoxelSizeMm is null ? "unknown" : string.Join(" x ", VoxelSizeMm.Select(v => F(v))) + " mm")}").AppendLine();
         sb.AppendLine(TimeTaken()).AppendLine();
         if (Precision is not null) sb.AppendLine($"Network precision: {Precision} ({PrecisionReason}).").AppendLine();
-        sb.AppendLine($"| class | pixels | {SizeUnit} | % of lung |");
-        sb.AppendLine("|---|---:|---:|---:|");
-        foreach (var c in Classes) sb.AppendLine($"| {c.Name} | {c.Pixels} | {F(SizeOf(c))} | {F(c.PercentOfLung)} |");
-        sb.AppendLine($"| lung | {LungPixels} | {F(LungSize)} | |");
-        sb.AppendLine($"| **opacity (all lesions)** | {Classes.Sum(c => c.Pixels)} | {F(Classes.Select(SizeOf).Aggregate((double?)0, (a, b) => a + b))} | {F(PercentOpacity)} |").AppendLine();
+        var table = MarkdownTable.Numeric("class", "pixels", SizeUnit, "% of lung");
+        foreach (var c in Classes) table.Row(c.Name, $"{c.Pixels}", F(SizeOf(c)), F(c.PercentOfLung));
+        table.Row("lung", $"{LungPixels}", F(LungSize), "");
+        table.Row("**opacity (all lesions)**", $"{Classes.Sum(c => c.Pixels)}", F(Classes.Select(SizeOf).Aggregate((double?)0, (a, b) => a + b)), F(PercentOpacity));
+        table.AppendTo(sb).AppendLine();
         sb.AppendLine($"Lung mask: {LungMaskMethod}.");
         foreach (var n in Notes) sb.AppendLine().AppendLine($"Note: {n}.");
         return sb.ToString();

@@ -10,8 +10,8 @@ namespace CovidSeg.Inference;
 /// per image row gives every pixel's horizontal distance to the nearest target pixel of its row; a pixel then has a
 /// target inside its disk exactly when, for some dy, the row dy away has a target within that row's half-width. Dilation
 /// asks this of the mask, erosion of the background. The comparisons of a whole row run as SIMD vectors, so the cost is
-/// about (2r + 1) vector operations per 8-16 pixels: closing a whole 512 x 512 slice at r = 7 took 5-6 ms on one core
-/// of the shared machine, where the first version (a 2D convolution with the disk through libtorch) took about 4 s.
+/// about (2r + 1) vector operations per 8-16 pixels: milliseconds per slice, where a 2D convolution with the disk
+/// through libtorch took seconds (docs/benchmarks.md).
 /// </para>
 /// </summary>
 public static class Morphology

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CovidSeg.Imaging.Nifti;
+using CovidSeg.Imaging;
 
 namespace CovidSeg.Inference;
 
@@ -11,18 +11,6 @@ namespace CovidSeg.Inference;
 /// </summary>
 public static partial class OutputNames
 {
-    /// <summary>
-    /// The stem every output of <paramref name="input"/> starts with: a file's name without .png/.jpg/.dcm/.nii/.nii.gz,
-    /// a DICOM folder's own name ("." and "dir/" included).
-    /// </summary>
-    public static string Stem(string input)
-    {
-        if (NiftiFileName.IsNifti(input)) return NiftiFileName.Stem(input);
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input));
-        string stem = Directory.Exists(input) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(full);
-        return stem.Length > 0 ? stem : "dicom"; // the root folder has no name
-    }
-
     /// <summary>
     /// Throws <see cref="CovidSegException"/> when two inputs share an output stem, when (with overlays) one input's
     /// outputs would be named like another's overlay, or when <paramref name="outputDirectory"/> is one of the input
@@ -41,7 +29,7 @@ public static partial class OutputNames
         var owner = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string input in inputs.Where(File.Exists))
         {
-            string stem = Stem(input);
+            string stem = InputStem.Of(input);
             if (owner.TryGetValue(stem, out string? first))
                 throw new CovidSegException($"{first} and {input} would both write {stem}.* in {outputDirectory}: rename one, or predict them into different --out folders");
             owner[stem] = input;

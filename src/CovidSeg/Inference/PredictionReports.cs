@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using CovidSeg.Data;
 using CovidSeg.IO;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Inference;
 
@@ -98,5 +99,5 @@ public static class PredictionReports
 
     private static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvWriter.Field(s);
 }

@@ -31,18 +31,18 @@ public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlay
 public sealed class Predictor
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
-    private readonly Segmenter _segmenter;
+    private readonly Segmenter segmenter;
 
     public Predictor(Ensemble model, PredictionOptions options)
     {
         Options = options;
-        _segmenter = new Segmenter(model, options.BatchSize);
+        segmenter = new Segmenter(model, options.BatchSize);
     }
 
     public PredictionOptions Options { get; }
-    public Ensemble Model => _segmenter.Model;
+    public Ensemble Model => segmenter.Model;
     /// <summary>Time spent preparing, running the network and restoring labels, over every input so far.</summary>
-    public InferenceClock SegmentationClock => _segmenter.Clock;
+    public InferenceClock SegmentationClock => segmenter.Clock;
 
     /// <summary>
     /// Inputs to segment: each file as given; each folder's images and NIfTI files (not recursive) in natural order,
@@ -128,9 +128,9 @@ public sealed class Predictor
         var clock = new PredictionClock();
         var image = ImageFile.ReadGrey(input, Options.MaxPixels);
         clock.Lap(PredictionClock.Step.Read);
-        var labels = _segmenter.Segment(image);
+        var labels = segmenter.Segment(image);
         clock.Lap(PredictionClock.Step.Segmentation);
-        string stem = OutputNames.Stem(input);
+        string stem = InputStem.Of(input);
         var outputs = new List<string> { stem + ".png" };
         ImageFile.WriteLabels(Path.Combine(Options.OutputDirectory, stem + ".png"), labels);
         clock.Lap(PredictionClock.Step.QuantificationAndWrite);
@@ -166,7 +166,7 @@ public sealed class Predictor
         if (volume.Header.SclSlope == 0)
             notes.Add("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units");
         clock.Lap(PredictionClock.Step.Read);
-        return PredictVolume(input, OutputNames.Stem(input), volume, clock, notes, (_, _, _) => { });
+        return PredictVolume(input, InputStem.Of(input), volume, clock, notes, (_, _, _) => { });
     }
 
     /// <summary>
@@ -179,7 +179,7 @@ public sealed class Predictor
         var series = DicomSeriesLoader.Load(input, Options.SeriesUid);
         var volume = series.ToVolume();
         clock.Lap(PredictionClock.Step.Read);
-        string stem = OutputNames.Stem(input);
+        string stem = InputStem.Of(input);
         return PredictVolume(input, stem, volume, clock, [], (labels, outputs, notes) =>
         {
             var classes = Model.Labels.Lesions.Select(c => new SegmentClass((byte)c.Index, c.Name, c.R, c.G, c.B)).ToList();
@@ -199,7 +199,7 @@ public sealed class Predictor
     /// <summary>Segments a Hounsfield volume and writes its label volume, overlays and reports; <paramref name="alsoWrite"/> adds outputs and notes.</summary>
     private PredictionOutcome PredictVolume(string input, string stem, NiftiVolume volume, PredictionClock clock, List<string> notes, Action<byte[], List<string>, List<string>> alsoWrite)
     {
-        var labels = _segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
+        var labels = segmenter.SegmentVolume(volume, IntensityScale.Hounsfield);
         clock.Lap(PredictionClock.Step.Segmentation);
         var outputs = new List<string> { stem + ".nii.gz" };
         NiftiWriter.WriteLabelsLike(Path.Combine(Options.OutputDirectory, stem + ".nii.gz"), volume.Header, labels);
@@ -289,7 +289,7 @@ public sealed class Predictor
         string path = given;
         if (Directory.Exists(given))
         {
-            string stem = OutputNames.Stem(input);
+            string stem = InputStem.Of(input);
             path = new[] { ".png", ".nii.gz", ".nii" }.Select(ext => Path.Combine(given, stem + ext)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidInputException(given, $"no lung mask for {Path.GetFileName(input)} (expected {stem}.png, {stem}.nii.gz or {stem}.nii)");
         }

@@ -3,21 +3,21 @@ using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Inference;
 
 /// <summary>
 /// Turns slices into label masks at their original size with an <see cref="Ensemble"/>: each slice is prepared as in
 /// training (<see cref="Preprocessing.ImageToTensor"/>), segmented at the network side, its class probabilities
-/// resized back to the slice's width and height and the most probable class taken (<see cref="SliceSegmenter"/>,
+/// resized back to the slice's width and height and the most probable class taken (<see cref="ScoreRestoration"/>,
 /// the path training's validation uses). Slices go through the network in batches, each batch in its own dispose
 /// scope, so memory holds one batch of score maps at a time, whatever the number of slices.
 /// </summary>
 public sealed class Segmenter
 {
-    /// <summary>One slice per forward pass: the least memory, and on this 2-core CPU no slower than larger batches
-    /// (the full model at 512 x 512: 670 ms per slice at batch 1, 656 ms at batch 8, within the machine's noise, in
-    /// `covidseg bench`, docs/benchmarks.md). libtorch already spreads one slice over all threads.</summary>
+    /// <summary>One slice per forward pass: the least memory, and on a 2-core CPU no slower than larger batches
+    /// (docs/benchmarks.md). libtorch already spreads one slice over all threads.</summary>
     public const int DefaultBatchSize = 1;
 
     public Segmenter(Ensemble model, int batchSize = DefaultBatchSize)
@@ -82,8 +82,8 @@ public sealed class Segmenter
             {
                 using var one = NewDisposeScope();
                 masks[i] = Model.Kind == ScoreKind.Logits
-                    ? SliceSegmenter.ToOriginalLabels(scores[i], slices[i].Width, slices[i].Height)
-                    : Preprocessing.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities);
+                    ? ScoreRestoration.LogitsToLabels(scores[i], slices[i].Width, slices[i].Height)
+                    : ScoreRestoration.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities);
             }
             return masks;
         });

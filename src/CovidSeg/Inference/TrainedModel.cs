@@ -1,8 +1,9 @@
 using CovidSeg.Data;
 using CovidSeg.Models;
-using CovidSeg.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Inference;
 

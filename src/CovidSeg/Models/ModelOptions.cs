@@ -9,8 +9,11 @@ namespace CovidSeg.Models;
 /// </summary>
 public sealed record ModelOptions
 {
-    /// <summary>One of <see cref="ModelFactory.Names"/>; default the paper's full model M.</summary>
-    public string Arch { get; init; } = ModelFactory.ResidualAttentionUNet;
+    /// <summary>
+    /// One of <see cref="Architectures.Names"/>; default the paper's full model M. An alias (an older name) is
+    /// replaced by its current name, so runs recorded before a rename load as the same network.
+    /// </summary>
+    public string Arch { get; init => field = Architectures.Canonical(value); } = Architectures.ResidualAttentionUNetName;
 
     /// <summary>Image channels: 1 for grey CT slices.</summary>
     public int InChannels { get; init; } = 1;
@@ -34,21 +37,16 @@ public sealed record ModelOptions
     /// </summary>
     public NormKind Norm { get; init; } = NormKind.Batch;
 
-    /// <summary>ResNeXt groups of the 3 x 3 convolution (Xie et al. use 32 with much wider layers); must divide every bottleneck width.</summary>
-    public int Cardinality { get; init; } = 8;
-
-    /// <summary>Bottleneck width of a ResNeXt block as a fraction of its output width (1/2, as in Xie et al.'s 32x4d stages).</summary>
-    public double BottleneckRatio { get; init; } = 0.5;
-
-    /// <summary>ResNeXt blocks per encoder level: 2 keeps the two 3 x 3 convolutions of the plain U-Net level.</summary>
-    public int ResNeXtBlocksPerLevel { get; init; } = 2;
+    /// <summary>Settings of the ResNeXt encoder stages (read only by networks with a ResNeXt encoder).</summary>
+    [JsonPropertyName("resnext")]
+    public ResNeXtOptions ResNeXt { get; init; } = new();
 
     /// <summary>
     /// Decoder blocks that get LSH attention, 0 being the deepest (lowest resolution). Default the two deepest: at
     /// full resolution a 369 x 369 slice has 147k positions (384 x 384 padded) and attention there costs more than
     /// the rest of the network (docs/model.md has the numbers).
     /// </summary>
-    public IReadOnlyList<int> AttentionLevels { get; init; } = [0, 1];
+    public IReadOnlyList<int> AttentionLevels { get; init => field = new ValueList<int>(value); } = new ValueList<int>([0, 1]);
 
     /// <summary>Settings of each attention layer (the seed is offset by the level so levels hash differently).</summary>
     public LshAttentionOptions Attention { get; init; } = new();
@@ -59,15 +57,34 @@ public sealed record ModelOptions
     /// <summary>Output width of encoder level <paramref name="level"/> (the bridge is level Depth).</summary>
     public long WidthAt(int level) => (long)BaseWidth << level;
 
-    /// <summary>Bottleneck width of ResNeXt blocks at encoder level <paramref name="level"/>.</summary>
-    public long BottleneckWidthAt(int level) => (long)Math.Round(WidthAt(level) * BottleneckRatio);
+    /// <summary>Throws a <see cref="CovidSegException"/> naming the first option that cannot build a network.</summary>
+    public void Validate()
+    {
+        var architecture = Architectures.Find(Arch);
+        Require(InChannels >= 1, $"input channels must be at least 1, got {InChannels}");
+        Require(Classes >= 1, $"classes must be at least 1, got {Classes}");
+        Require(BaseWidth >= 2 && BaseWidth % 2 == 0, $"base width must be an even number of at least 2, got {BaseWidth}");
+        Require(Depth is >= 1 and <= 8, $"depth must be between 1 and 8, got {Depth}");
+        if (architecture.UsesResNeXt && ResNeXt.Problem(Enumerable.Range(0, Depth).Select(WidthAt).ToArray()) is { } problem)
+            Require(false, problem);
+        if (architecture.UsesAttention)
+        {
+            Require(AttentionLevels.Distinct().Count() == AttentionLevels.Count,
+                $"attention levels must not repeat: {string.Join(",", AttentionLevels)}");
+            foreach (int level in AttentionLevels)
+            {
+                Require(level >= 0 && level < Depth,
+                    $"attention level {level} does not exist: decoder levels are 0 (deepest) to {Depth - 1}");
+                Attention.Validate(checked((int)AttentionChannelsAt(level)));
+            }
+        }
+    }
 
-    public bool Equals(ModelOptions? other) =>
-        other is not null && Arch == other.Arch && InChannels == other.InChannels && Classes == other.Classes &&
-        BaseWidth == other.BaseWidth && Depth == other.Depth && Norm == other.Norm && Cardinality == other.Cardinality &&
-        BottleneckRatio.Equals(other.BottleneckRatio) && ResNeXtBlocksPerLevel == other.ResNeXtBlocksPerLevel &&
-        AttentionLevels.SequenceEqual(other.AttentionLevels) && Attention == other.Attention;
+    /// <summary>Width of the joined map (skip + up-sampled) that decoder level <paramref name="level"/> attends over.</summary>
+    public long AttentionChannelsAt(int level) => 2 * WidthAt(Depth - 1 - level);
 
-    public override int GetHashCode() =>
-        HashCode.Combine(Arch, Classes, BaseWidth, Depth, Norm, Cardinality, string.Join(",", AttentionLevels), Attention);
+    private static void Require(bool condition, string problem)
+    {
+        if (!condition) throw new CovidSegException($"model options: {problem}");
+    }
 }

@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace CovidSeg.Models;
 
 /// <summary>
-/// The U shape shared by the four networks of Chen, Yao, Zhang 2020 (section II, Fig. 1): <c>Depth</c> encoder levels
+/// The U shape shared by the networks of Chen, Yao, Zhang 2020 (section II, Fig. 1): <c>Depth</c> encoder levels
 /// (a feature block, whose output is kept as the skip, then 2 x 2 max-pooling with stride 2; widths doubling from
 /// <c>BaseWidth</c>), a bridge of two 3 x 3 convolutions, <c>Depth</c> <see cref="DecoderBlock"/>s, and a 1 x 1
-/// convolution to class logits. What varies: the encoder's feature block (two 3 x 3 convolutions or a
-/// <see cref="ResNeXtStage"/>) and whether decoder blocks get LSH attention. There is no global average pooling:
-/// it would erase the spatial map the segmentation needs (see docs/model.md).
+/// convolution to class logits. What varies comes from the <see cref="Models.Architecture"/>: the encoder's feature
+/// block (<see cref="EncoderStages"/>) and what fills the decoder's attention slot (<see cref="DecoderAttention"/>).
+/// There is no global average pooling: it would erase the spatial map the segmentation needs (see docs/model.md).
 /// </summary>
-public abstract class UNetFamilyNetwork : SegmentationNetwork
+public sealed class UNetFamilyNetwork : SegmentationNetwork
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> encoder;
     private readonly DoubleConv bridge;
@@ -21,28 +21,21 @@ public abstract class UNetFamilyNetwork : SegmentationNetwork
     private readonly List<string> blockNames = [];
     private readonly Dictionary<string, nn.Module> blocks = [];
 
-    /// <param name="name">Module name (the architecture name).</param>
-    /// <param name="options">Validated options (see <see cref="ModelFactory.Validate"/>).</param>
-    /// <param name="useResNeXtEncoder">ResNeXt stages (paper's M and M-A) instead of two 3 x 3 convolutions per level.</param>
-    /// <param name="useAttention">LSH attention in the decoder levels listed by <see cref="ModelOptions.AttentionLevels"/>.</param>
-    protected UNetFamilyNetwork(string name, ModelOptions options, bool useResNeXtEncoder, bool useAttention)
-        : base(name, options)
+    /// <param name="architecture">The table entry whose parts to assemble (its name becomes the module name).</param>
+    /// <param name="options">Validated options (see <see cref="ModelOptions.Validate"/>).</param>
+    public UNetFamilyNetwork(Architecture architecture, ModelOptions options)
+        : base(architecture.Name, options)
     {
-        UsesResNeXtEncoder = useResNeXtEncoder;
-        UsesAttention = useAttention;
+        Architecture = architecture;
         int depth = options.Depth;
         encoder = new ModuleList<nn.Module<Tensor, Tensor>>();
         long inWidth = options.InChannels;
         for (int level = 0; level < depth; level++)
         {
-            long width = options.WidthAt(level);
-            nn.Module<Tensor, Tensor> block = useResNeXtEncoder
-                ? new ResNeXtStage($"encoder{level}", inWidth, width, options.BottleneckWidthAt(level), options.Cardinality,
-                    options.ResNeXtBlocksPerLevel, options.Norm)
-                : new DoubleConv($"encoder{level}", inWidth, width, options.Norm);
+            var block = EncoderStages.Create(architecture.Encoder, level, inWidth, options);
             encoder.Add(block);
             Track($"encoder{level}", block);
-            inWidth = width;
+            inWidth = options.WidthAt(level);
         }
         bridge = new DoubleConv("bridge", inWidth, options.WidthAt(depth), options.Norm);
         Track("bridge", bridge);
@@ -50,8 +43,8 @@ public abstract class UNetFamilyNetwork : SegmentationNetwork
         for (int level = 0; level < depth; level++)
         {
             int encoderLevel = depth - 1 - level;
-            var attention = useAttention && options.AttentionLevels.Contains(level)
-                ? options.Attention with { Seed = options.Attention.Seed + level }
+            var attention = options.AttentionLevels.Contains(level)
+                ? DecoderAttention.Create(architecture.Attention, level, checked((int)options.AttentionChannelsAt(level)), options.Attention)
                 : null;
             var block = new DecoderBlock($"decoder{level}", options.WidthAt(encoderLevel + 1), options.WidthAt(encoderLevel),
                 options.WidthAt(encoderLevel), options.Norm, attention);
@@ -63,8 +56,8 @@ public abstract class UNetFamilyNetwork : SegmentationNetwork
         RegisterComponents();
     }
 
-    public bool UsesResNeXtEncoder { get; }
-    public bool UsesAttention { get; }
+    /// <summary>The table entry this network was assembled from.</summary>
+    public Architecture Architecture { get; }
 
     /// <summary>Encoder feature blocks, top (full resolution) first.</summary>
     public IReadOnlyList<nn.Module<Tensor, Tensor>> EncoderBlocks => encoder.AsReadOnly();

@@ -12,19 +12,19 @@ namespace CovidSeg.Pacs;
 /// </summary>
 public sealed class OrthancClient : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly RetryPolicy _retry;
-    private readonly Action<string> _log;
+    private readonly HttpClient http;
+    private readonly RetryPolicy retry;
+    private readonly Action<string> log;
 
     public OrthancClient(Uri baseUri, OrthancCredentials? credentials, RetryPolicy retry, Action<string> log, TimeSpan? requestTimeout = null)
     {
         CheckUrl(baseUri);
         BaseUri = new Uri(baseUri.ToString().TrimEnd('/') + "/");
-        _retry = retry;
-        _log = log;
-        _http = new HttpClient { BaseAddress = BaseUri, Timeout = requestTimeout ?? TimeSpan.FromMinutes(5) };
+        this.retry = retry;
+        this.log = log;
+        this.http = new HttpClient { BaseAddress = BaseUri, Timeout = requestTimeout ?? TimeSpan.FromMinutes(5) };
         if (credentials is not null)
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            this.http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.User + ":" + credentials.Password)));
     }
 
@@ -161,7 +161,7 @@ public sealed class OrthancClient : IDisposable
             string problem;
             try
             {
-                var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
                 int status = (int)response.StatusCode;
                 if (expected.Contains(response.StatusCode)) return response;
                 string detail = await DetailOf(response, ct);
@@ -179,10 +179,10 @@ public sealed class OrthancClient : IDisposable
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
-                problem = $"no answer within {_http.Timeout.TotalSeconds:0} s";
+                problem = $"no answer within {this.http.Timeout.TotalSeconds:0} s";
             }
-            var delay = _retry.Delay(attempt);
-            _log($"Orthanc at {BaseUri} unreachable ({problem}) on {what}; retry {attempt} in {delay.TotalSeconds:0.#} s");
+            var delay = this.retry.Delay(attempt);
+            this.log($"Orthanc at {BaseUri} unreachable ({problem}) on {what}; retry {attempt} in {delay.TotalSeconds:0.#} s");
             await Task.Delay(delay, ct);
         }
     }
@@ -200,5 +200,5 @@ public sealed class OrthancClient : IDisposable
         return "";
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => this.http.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CovidSeg.Inference;
+using CovidSeg.IO;
 
 namespace CovidSeg.Pacs;
 
@@ -12,8 +13,8 @@ namespace CovidSeg.Pacs;
 /// </summary>
 public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOptions options, Action<string> log)
 {
-    private readonly ChangeFeedPosition _position = new(options.PositionFile);
-    private int _done, _failed, _skipped;
+    private readonly ChangeFeedPosition position = new(options.PositionFile);
+    private int done, failed, skipped;
 
     /// <summary>
     /// Runs until cancelled (or, with <see cref="WorkerOptions.Once"/>, until nothing is pending). Cancelling abandons
@@ -21,7 +22,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
     /// </summary>
     public async Task<WorkerSummary> RunAsync(CancellationToken ct)
     {
-        long since = _position.Load(), saved = since;
+        long since = this.position.Load(), saved = since;
         var waiting = new List<string>(); // series claimed by live workers: looked at again until finished or stale
         log($"worker {options.WorkerId}: following {orthanc.BaseUri}changes from change {since}");
         while (true)
@@ -34,7 +35,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
                 {
                     if (await HandleAsync(change.GetProperty("ID").GetString()!, ct) == SeriesOutcome.ClaimedElsewhere)
                         waiting.Add(change.GetProperty("ID").GetString()!);
-                    _position.Save(saved = seq); // past each series dealt with; other changes are saved with the batch
+                    this.position.Save(saved = seq); // past each series dealt with; other changes are saved with the batch
                 }
                 since = seq;
             }
@@ -43,11 +44,11 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             {
                 // Orthanc's feed ends before our position: a new database. Replaying is safe (states are in Orthanc).
                 log($"worker {options.WorkerId}: Orthanc's change feed ends at {last}, before our position {since} (a new database?): replaying from change 0");
-                _position.Save(saved = since = 0);
+                this.position.Save(saved = since = 0);
                 continue;
             }
             since = last;
-            if (since != saved) _position.Save(saved = since);
+            if (since != saved) this.position.Save(saved = since);
             if (!changes.GetProperty("Done").GetBoolean()) continue;
 
             foreach (string id in waiting.ToList())
@@ -55,8 +56,8 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             if (options.Once && waiting.Count == 0) break;
             await Task.Delay(options.Poll, ct);
         }
-        log($"worker {options.WorkerId}: caught up at change {since}: {_done} done, {_failed} failed, {_skipped} skipped");
-        return new WorkerSummary(_done, _failed, _skipped);
+        log($"worker {options.WorkerId}: caught up at change {since}: {this.done} done, {this.failed} failed, {this.skipped} skipped");
+        return new WorkerSummary(this.done, this.failed, this.skipped);
     }
 
     /// <summary>Looks at one series and processes it when it is a CT series nobody has done or holds.</summary>
@@ -176,7 +177,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
             // The report names its input: the series in Orthanc, not the temporary download folder.
             var quantification = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, seriesId + ".json"), ct))!;
             quantification["input"] = $"{orthanc.BaseUri}{resource}";
-            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, quantification.ToJsonString(InfectionQuantification.JsonOptions), ct);
+            await orthanc.SetMetadataAsync(resource, WorkerMetadata.Quantification, quantification.ToJsonString(JsonConvention.Options), ct);
             await orthanc.SetAttachmentAsync(resource, WorkerMetadata.HtmlReportAttachment, await File.ReadAllBytesAsync(Path.Combine(output, PredictionReports.HtmlFile), ct), ct);
             double upload = clock.Elapsed.TotalSeconds - download - segment;
             var report = outcome.Report!;
@@ -205,9 +206,9 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
     {
         switch (outcome)
         {
-            case SeriesOutcome.Done: _done++; break;
-            case SeriesOutcome.Failed: _failed++; break;
-            case SeriesOutcome.Skipped: _skipped++; break;
+            case SeriesOutcome.Done: this.done++; break;
+            case SeriesOutcome.Failed: this.failed++; break;
+            case SeriesOutcome.Skipped: this.skipped++; break;
         }
         return outcome;
     }

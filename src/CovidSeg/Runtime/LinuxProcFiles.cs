@@ -4,7 +4,7 @@ namespace CovidSeg.Runtime;
 /// Fields of Linux's "Name: value" files under /proc (cpuinfo, meminfo, self/status). Every member returns null where
 /// the file or field is missing or unreadable (another OS, a locked-down /proc), so callers report "unknown".
 /// </summary>
-internal static class LinuxProcFiles
+public static class LinuxProcFiles
 {
     /// <summary>The value after the colon of the first line whose name (before the colon, trimmed) is <paramref name="name"/>.</summary>
     public static string? Field(string path, string name)

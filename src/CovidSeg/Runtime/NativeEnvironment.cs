@@ -8,10 +8,8 @@ namespace CovidSeg.Runtime;
 /// exists; then libtorch's NNPACK switch (<see cref="NnpackSwitch"/>).
 /// <para>
 /// OMP_WAIT_POLICY=PASSIVE: by default idle OpenMP threads spin. On a 2-core machine shared with any other busy process
-/// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a 16-filter U-Net
-/// training step at 128 x 128, batch 4, took 4.3 s with 2 spinning threads against 0.84 s with passive waiting, measured
-/// here with `covidseg summary --arch unet --size 128 --width 16 --time-steps 3 --batch 4` under load. A value the user
-/// has set is kept.
+/// (a second training, a build, the test runner) the spinning threads starve the ones doing work: a training step
+/// took five times as long under load (docs/benchmarks.md). A value the user has set is kept.
 /// </para>
 /// </summary>
 public static class NativeEnvironment
@@ -28,14 +26,14 @@ public static class NativeEnvironment
     /// <summary>Environment variable that keeps glibc's default allocation policy (value "default").</summary>
     public const string HeapPolicyVariable = "COVIDSEG_HEAP";
 
-    private static int _applied;
-    private static int _heapRetained;
+    private static int appliedOnce;
+    private static int heapRetained;
 
     /// <summary>
     /// Makes glibc keep freed memory for reuse instead of returning it to the OS. By default every block of 32 MB or
     /// more (one feature map of a 512 x 512 batch) is a fresh mmap, and its first touch costs a page fault per 4 KB
-    /// page each time: the full model's forward pass on a batch of 8 slices of 369 x 369 took 652 ms per slice that
-    /// way against 311 ms with freed memory kept (probed here, 2 threads). The price is that the process's resident
+    /// page each time, which doubled the full model's forward pass on a batch of 8 slices (docs/benchmarks.md).
+    /// The price is that the process's resident
     /// memory stays at its peak until it exits, which suits a command-line job, so the CLI calls this at start;
     /// a long-running host decides for itself. Returns whether the policy is now in force (glibc only;
     /// <see cref="HeapPolicyVariable"/>=default opts out).
@@ -49,7 +47,7 @@ public static class NativeEnvironment
         {
             // No mmap for large blocks (they come from the heap and stay there when freed), and no trimming of the heap top.
             bool applied = MallOpt(MallocMmapMax, 0) == 1 && MallOpt(MallocTrimThreshold, int.MaxValue) == 1;
-            if (applied) Volatile.Write(ref _heapRetained, 1);
+            if (applied) Volatile.Write(ref heapRetained, 1);
             return applied;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -59,7 +57,7 @@ public static class NativeEnvironment
     }
 
     /// <summary>Whether <see cref="RetainFreedMemory"/> has put the retaining policy in force in this process.</summary>
-    public static bool FreedMemoryRetained => Volatile.Read(ref _heapRetained) == 1;
+    public static bool FreedMemoryRetained => Volatile.Read(ref heapRetained) == 1;
 
     // A library module initializer is deliberate here: it is the one hook that runs before any caller can reach
     // libtorch through this assembly's types.
@@ -71,7 +69,7 @@ public static class NativeEnvironment
     /// <summary>Idempotent; callers that may touch libtorch before this assembly loads call it first.</summary>
     public static void Apply()
     {
-        if (Interlocked.Exchange(ref _applied, 1) == 1) return;
+        if (Interlocked.Exchange(ref appliedOnce, 1) == 1) return;
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
             // The native environment, not .NET's copy: libgomp calls getenv when libtorch loads it.

@@ -15,10 +15,10 @@ public static class NnpackSwitch
         GetterSymbol: "_ZNK2at7Context17userEnabledNNPACKEv",     // at::Context::userEnabledNNPACK() const
         SetterSymbol: "_ZN2at7Context20setUserEnabledNNPACKEb");  // at::Context::setUserEnabledNNPACK(bool)
 
-    private static string? _failure;
+    private static string? failure;
 
     /// <summary>Why the switch could not be reached (another OS, another libtorch build), or null.</summary>
-    public static string? Failure => _failure;
+    public static string? Failure => failure;
 
     /// <summary>Loads libtorch (if it is not yet loaded) and switches NNPACK off; idempotent, never throws.</summary>
     public static void TurnOff()
@@ -29,10 +29,10 @@ public static class NnpackSwitch
         }
         catch (TypeInitializationException e)
         {
-            _failure = e.Message.Split('\n')[0];
+            failure = e.Message.Split('\n')[0];
             return;
         }
-        _failure = OperatingSystem.IsLinux() ? Flag.TrySet(false) : "only reachable on Linux";
+        failure = OperatingSystem.IsLinux() ? Flag.TrySet(false) : "only reachable on Linux";
     }
 
     /// <summary>Whether libtorch may use NNPACK for convolutions in this process; null when that cannot be asked.</summary>

@@ -2,6 +2,7 @@ using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 using CovidSeg.Training.SemiSupervised;
 
 namespace CovidSeg.Training;
@@ -20,8 +21,16 @@ public static class CrossValidation
     public const string FoldsFile = "folds.json";
     public const string MetricsFile = "metrics.json";
 
-    public static string FoldDirectory(string outDir, AugmentationMode aug, string arch, int fold) =>
-        Path.Combine(outDir, aug.ToString().ToLowerInvariant(), arch, $"fold-{fold}");
+    /// <summary>
+    /// OUT/AUG/ARCH/fold-N; a fold trained under an architecture's old name (attention-unet) is found there, so a
+    /// cross-validation started before the rename resumes instead of training that fold again.
+    /// </summary>
+    public static string FoldDirectory(string outDir, AugmentationMode aug, string arch, int fold)
+    {
+        string[] names = Architectures.TryFind(arch) is { } known ? [known.Name, .. known.Aliases] : [arch];
+        var folders = names.Select(name => Path.Combine(outDir, aug.ToString().ToLowerInvariant(), name, $"fold-{fold}")).ToList();
+        return folders.FirstOrDefault(Directory.Exists) ?? folders[0];
+    }
 
     /// <param name="foldFinished">Called with all results so far after each configuration of each fold (to refresh tables).</param>
     public static IReadOnlyList<FoldResult> Run(ISegmentationDataset data, CrossValidationPlan plan, string outDir, ITrainingObserver observer, CancellationToken cancel,

@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 using CovidSeg.Training.SemiSupervised;
 
 namespace CovidSeg.Training;
@@ -36,7 +37,7 @@ public sealed record CrossValidationPlan(
         if (Folds < 2) throw new CovidSegException($"cross-validation needs at least 2 folds, got {Folds}");
         if (Archs.Count == 0) throw new CovidSegException("no networks to compare");
         if (Augmentations.Count == 0) throw new CovidSegException("no augmentation modes to compare");
-        foreach (var arch in Archs) ModelFactory.Validate(Model with { Arch = arch });
+        foreach (var arch in Archs) (Model with { Arch = arch }).Validate();
         Training.Validate();
         // Stopping on the held-out fold's Dice would let the slices being scored choose the model.
         if (Training.EarlyStoppingPatience > 0)

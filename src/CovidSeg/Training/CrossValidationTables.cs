@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
+using CovidSeg.IO;
 
 namespace CovidSeg.Training;
 
@@ -26,17 +27,8 @@ public static class CrossValidationTables
     /// <summary>The paper's names for the networks of its tables.</summary>
     public static string PaperName(string arch) =>
         arch.EndsWith(CrossValidationPlan.SelfTrainedSuffix, StringComparison.Ordinal)
-            ? PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
-            : BasePaperName(arch);
-
-    private static string BasePaperName(string arch) => arch switch
-    {
-        ModelFactory.ResidualAttentionUNet => "Ours (M)",
-        ModelFactory.ResNeXtUNetName => "M - A (no attention)",
-        ModelFactory.AttentionUNetName => "M - R (no ResNeXt)",
-        ModelFactory.UNetName => "U-Net",
-        _ => arch,
-    };
+            ? Architectures.PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
+            : Architectures.PaperName(arch);
 
     public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric)
     {
@@ -58,7 +50,7 @@ public static class CrossValidationTables
         sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
         sb.AppendLine();
 
-        string[] compared = [ModelFactory.ResidualAttentionUNet, ModelFactory.UNetName];
+        string[] compared = [Architectures.ResidualAttentionUNetName, Architectures.UNetName];
         if (compared.All(plan.Archs.Contains))
         {
             sb.AppendLine("### Table I: full model against U-Net").AppendLine();
@@ -70,52 +62,34 @@ public static class CrossValidationTables
         sb.AppendLine("### Per class (lesion Dice, mean over held-out images)").AppendLine();
         var classNames = results.FirstOrDefault()?.Report.ClassNames.Skip(1).ToList() ?? [];
         sb.AppendLine("\"with it\": mean over the held-out images whose truth holds the class only, so empty slices predicted empty do not lift it.").AppendLine();
-        sb.Append("| model | augmentation |");
-        foreach (var c in classNames) sb.Append(' ').Append(c).Append(" | ").Append(c).Append(" (with it) |");
-        sb.AppendLine().Append("|---|---|").Append(string.Concat(classNames.Select(_ => "---|---|"))).AppendLine();
+        var perClass = new MarkdownTable(["model", "augmentation", .. classNames.SelectMany(c => new[] { c, c + " (with it)" })]);
         foreach (var arch in plan.ReportedArchs)
         foreach (var aug in augs)
-        {
-            sb.Append($"| {PaperName(arch)} | {aug.ToString().ToLowerInvariant()} |");
-            for (int c = 1; c <= classNames.Count; c++)
-            {
-                int cls = c;
-                sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format()).Append(" |");
-                sb.Append(' ').Append(Summary(results, arch, aug, r => r.MeanOverImagesWithClass[cls - 1].Dice ?? double.NaN).Format()).Append(" |");
-            }
-            sb.AppendLine();
-        }
-        sb.AppendLine();
+            perClass.Row([PaperName(arch), aug.ToString().ToLowerInvariant(),
+                .. Enumerable.Range(1, classNames.Count).SelectMany(cls => new[]
+                {
+                    Summary(results, arch, aug, r => r.MeanOverImages.PerClass[cls].Scores.Dice).Format(),
+                    Summary(results, arch, aug, r => r.MeanOverImagesWithClass[cls - 1].Dice ?? double.NaN).Format(),
+                })]);
+        perClass.AppendTo(sb).AppendLine();
         return sb.ToString();
     }
 
     private static void AppendTable(StringBuilder sb, IReadOnlyList<FoldResult> results, IReadOnlyList<AugmentationMode> augs, IReadOnlyList<string> archs, bool withImprovement)
     {
-        sb.Append("| model |");
-        foreach (var aug in augs)
-        foreach (var col in Columns)
-            sb.Append(' ').Append(AugLabel(aug)).Append(": ").Append(col.Name).Append(" |");
-        sb.AppendLine();
-        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", augs.Count * Columns.Length))).AppendLine();
+        var cells = augs.SelectMany(aug => Columns.Select(col => (Aug: aug, Column: col))).ToList();
+        var table = new MarkdownTable(["model", .. cells.Select(c => $"{AugLabel(c.Aug)}: {c.Column.Name}")]);
         foreach (var arch in archs)
-        {
-            sb.Append("| ").Append(PaperName(arch)).Append(" |");
-            foreach (var aug in augs)
-            foreach (var col in Columns)
-                sb.Append(' ').Append(Summary(results, arch, aug, col.Value).Format()).Append(" |");
-            sb.AppendLine();
-        }
+            table.Row([PaperName(arch), .. cells.Select(c => Summary(results, arch, c.Aug, c.Column.Value).Format())]);
         if (withImprovement && archs.Count == 2)
         {
-            sb.Append("| relative change |");
-            foreach (var aug in augs)
-            foreach (var col in Columns)
+            table.Row(["relative change", .. cells.Select(c =>
             {
-                double ours = Summary(results, archs[0], aug, col.Value).Mean, baseline = Summary(results, archs[1], aug, col.Value).Mean;
-                sb.Append(' ').Append(baseline > 0 && !double.IsNaN(ours) ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a").Append(" |");
-            }
-            sb.AppendLine();
+                double ours = Summary(results, archs[0], c.Aug, c.Column.Value).Mean, baseline = Summary(results, archs[1], c.Aug, c.Column.Value).Mean;
+                return baseline > 0 && !double.IsNaN(ours) ? Invariant($"{100 * (ours - baseline) / baseline:+0.0;-0.0}%") : "n/a";
+            })]);
         }
+        table.AppendTo(sb);
         sb.AppendLine();
     }
 
@@ -149,7 +123,7 @@ public static class CrossValidationTables
             global = r.Report.Global,
             mean_over_images_with_class = r.Report.MeanOverImagesWithClass,
         });
-        return JsonSerializer.Serialize(new { plan, summary, folds }, RunManifest.JsonOptions);
+        return JsonConvention.Serialize(new { plan, summary, folds }, "covidseg-cv/1");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -8,16 +8,16 @@ namespace CovidSeg.Training;
 /// whether the data changed underneath it.</summary>
 public sealed class DataFingerprint
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public void Add(SegmentationSample sample)
     {
-        _hash.AppendData(System.Text.Encoding.UTF8.GetBytes(sample.Id + "\n"));
-        _hash.AppendData(BitConverter.GetBytes(sample.Image.Width));
-        _hash.AppendData(BitConverter.GetBytes(sample.Image.Height));
-        _hash.AppendData(MemoryMarshal.AsBytes(sample.Image.Pixels.AsSpan()));
-        _hash.AppendData(sample.Mask.Labels);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(sample.Id + "\n"));
+        hash.AppendData(BitConverter.GetBytes(sample.Image.Width));
+        hash.AppendData(BitConverter.GetBytes(sample.Image.Height));
+        hash.AppendData(MemoryMarshal.AsBytes(sample.Image.Pixels.AsSpan()));
+        hash.AppendData(sample.Mask.Labels);
     }
 
-    public string Finish() => "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
+    public string Finish() => "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
 }

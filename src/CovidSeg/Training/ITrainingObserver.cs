@@ -1,21 +1,6 @@
-namespace CovidSeg.Training;
+using CovidSeg.Runs;
 
-/// <summary>
-/// One finished epoch: losses, validation metrics and timing. <see cref="ValidationDice"/> and
-/// <see cref="ValidationLesionDice"/> are means over images (an image where a class is absent from both truth and
-/// prediction scores 1); <see cref="ValidationGlobalLesionDice"/> pools the pixels of all validation images, which does
-/// not reward predicting nothing, and so chooses the best checkpoint.
-/// </summary>
-public sealed record EpochRecord(
-    int Epoch,
-    double LearningRate,
-    double TrainLoss,
-    double? ValidationLoss,
-    double[] ValidationDice,
-    double? ValidationLesionDice,
-    double? ValidationGlobalLesionDice,
-    double Seconds,
-    double ImagesPerSecond);
+namespace CovidSeg.Training;
 
 /// <summary>Receives training progress (the command line draws a progress bar from it; tests ignore it).</summary>
 public interface ITrainingObserver

@@ -1,4 +1,5 @@
 using CovidSeg.IO;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

@@ -1,3 +1,5 @@
+using CovidSeg.Runs;
+
 namespace CovidSeg.Training;
 
 /// <summary>Learning rate for an epoch under a <see cref="LearningRateScheduleKind"/>.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 
@@ -14,25 +15,25 @@ public sealed class SegmentationLoss : IDisposable
     /// <summary>A target value that marks a pixel as unknown: no loss, no gradient.</summary>
     public const int IgnoredLabel = 255;
 
-    private readonly LossKind _kind;
-    private readonly Tensor? _weights;
+    private readonly LossKind kind;
+    private readonly Tensor? weights;
 
     public SegmentationLoss(LossKind kind, double[]? classWeights, int classes)
     {
-        _kind = kind;
+        this.kind = kind;
         if (classWeights is not null)
         {
             if (classWeights.Length != classes)
                 throw new CovidSegException($"{classWeights.Length} class weights given for {classes} classes");
-            _weights = tensor(classWeights.Select(w => (float)w).ToArray());
+            this.weights = tensor(classWeights.Select(w => (float)w).ToArray());
         }
     }
 
     public Tensor Compute(Tensor logits, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var ce = F.cross_entropy(logits, target, weight: _weights, ignore_index: IgnoredLabel);
-        var total = _kind == LossKind.CrossEntropy ? ce : ce + SoftDiceLoss(logits, target);
+        var ce = F.cross_entropy(logits, target, weight: this.weights, ignore_index: IgnoredLabel);
+        var total = this.kind == LossKind.CrossEntropy ? ce : ce + SoftDiceLoss(logits, target);
         return total.MoveToOuterDisposeScope();
     }
 
@@ -53,5 +54,5 @@ public sealed class SegmentationLoss : IDisposable
         return (1 - dice[TensorIndex.Slice(1)].mean()).MoveToOuterDisposeScope();
     }
 
-    public void Dispose() => _weights?.Dispose();
+    public void Dispose() => this.weights?.Dispose();
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using CovidSeg.Data;
 using CovidSeg.IO;
+using CovidSeg.Labels;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 
@@ -14,17 +15,21 @@ public static class TrainingLog
 
     public static void Write(string runDirectory, LabelSet labels, IReadOnlyList<EpochRecord> history)
     {
-        var sb = new StringBuilder();
-        sb.Append("epoch,learning_rate,train_loss,validation_loss");
-        foreach (var c in labels.Classes) sb.Append(",dice_").Append(c.Name.Replace(' ', '_'));
-        sb.AppendLine(",lesion_mean_dice,global_lesion_dice,seconds,images_per_second");
+        var csv = new CsvWriter();
+        csv.Row([
+            "epoch", "learning_rate", "train_loss", "validation_loss",
+            .. labels.Classes.Select(c => "dice_" + c.Name.Replace(' ', '_')),
+            "lesion_mean_dice", "global_lesion_dice", "seconds", "images_per_second",
+        ]);
         foreach (var r in history)
         {
-            sb.Append(r.Epoch).Append(',').Append(F(r.LearningRate)).Append(',').Append(F(r.TrainLoss)).Append(',').Append(F(r.ValidationLoss));
-            for (int c = 0; c < labels.Count; c++) sb.Append(',').Append(c < r.ValidationDice.Length ? F(r.ValidationDice[c]) : "");
-            sb.Append(',').Append(F(r.ValidationLesionDice)).Append(',').Append(F(r.ValidationGlobalLesionDice)).Append(',').Append(F(r.Seconds)).Append(',').Append(F(r.ImagesPerSecond)).AppendLine();
+            csv.Row([
+                r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.LearningRate), F(r.TrainLoss), F(r.ValidationLoss),
+                .. Enumerable.Range(0, labels.Count).Select(c => c < r.ValidationDice.Length ? F(r.ValidationDice[c]) : ""),
+                F(r.ValidationLesionDice), F(r.ValidationGlobalLesionDice), F(r.Seconds), F(r.ImagesPerSecond),
+            ]);
         }
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), sb.ToString());
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), csv.ToString());
     }
 
     private static string F(double? v) => v is { } x ? x.ToString("G6", CultureInfo.InvariantCulture) : "";

@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training;
 

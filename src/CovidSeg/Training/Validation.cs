@@ -1,7 +1,8 @@
 using CovidSeg.Data;
 using CovidSeg.Evaluation;
-using CovidSeg.Inference;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Training;
 
@@ -10,7 +11,7 @@ public sealed record ValidationResult(double Loss, MetricsReport Report);
 
 /// <summary>
 /// Scores a network on prepared slices: cross-entropy at the network's input size, and the label maps brought back to
-/// each slice's original size (through <see cref="SliceSegmenter"/>, as <c>predict</c> does) compared with the
+/// each slice's original size (through <see cref="ScoreRestoration"/>, as <c>predict</c> does) compared with the
 /// original masks. Leaves the network in evaluation mode.
 /// </summary>
 public static class Validation
@@ -30,7 +31,7 @@ public static class Validation
                 var logits = model.forward(sample.Image.unsqueeze(0));
                 lossSum += nn.functional.cross_entropy(logits, sample.Mask.unsqueeze(0)).item<float>();
                 var original = slices.Originals[i];
-                metrics.Add(sample.Id, original, SliceSegmenter.ToOriginalLabels(logits[0], original.Width, original.Height));
+                metrics.Add(sample.Id, original, ScoreRestoration.LogitsToLabels(logits[0], original.Width, original.Height));
             }
         }
         return new ValidationResult(lossSum / slices.Count, metrics.ToReport());

@@ -1,5 +1,5 @@
 using CovidSeg.Cli;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 
 namespace CovidSeg.Tests.Cli;
 

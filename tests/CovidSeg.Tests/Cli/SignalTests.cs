@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CovidSeg.Cli;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using CovidSeg.Cli;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Cli;
 

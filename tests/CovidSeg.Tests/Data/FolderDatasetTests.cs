@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Tests.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Data;
 

@@ -2,14 +2,15 @@ using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Tests.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Data;
 
 public class MedSegDatasetTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     /// <summary>HU value of voxel (x, y, z) in the test stacks: every voxel distinct.</summary>
     private static float Hu(int x, int y, int z) => x + 10 * y + 100 * z - 1000;
@@ -27,7 +28,7 @@ public class MedSegDatasetTests : IDisposable
                     hu[x + nx * (y + ny * z)] = Hu(x, y, z);
                     labels[x + nx * (y + ny * z)] = label?.Invoke(x, y, z) ?? Label(x, y, z);
                 }
-        string image = _temp.File(MedSegDataset.ImageFileName), mask = _temp.File(MedSegDataset.MaskFileName);
+        string image = temp.File(MedSegDataset.ImageFileName), mask = temp.File(MedSegDataset.MaskFileName);
         NiftiWriter.Write(image, NiftiVolume.Create(nx, ny, nz, hu, 0.8, 0.9, 5), NiftiDataType.Int16);
         NiftiWriter.Write(mask, NiftiVolume.Create(nx, ny, nz, labels, 0.8, 0.9, 5), NiftiDataType.Float32);
         return (image, mask);
@@ -38,7 +39,7 @@ public class MedSegDatasetTests : IDisposable
     {
         WriteStacks();
 
-        var data = MedSegDataset.FromFolder(_temp.Path);
+        var data = MedSegDataset.FromFolder(temp.Path);
 
         Assert.Equal(2, data.Count);
         Assert.Same(LabelSet.MedSeg, data.Labels);
@@ -61,7 +62,7 @@ public class MedSegDatasetTests : IDisposable
     public void ALabelOutsideZeroToThreeIsAnErrorNamingTheMaskValueAndVoxel()
     {
         var (_, mask) = WriteStacks(label: (x, y, z) => x == 3 && y == 2 && z == 1 ? 4 : 0);
-        var data = MedSegDataset.FromFolder(_temp.Path);
+        var data = MedSegDataset.FromFolder(temp.Path);
 
         var e = Assert.Throws<InvalidInputException>(() => data.Load(0));
 
@@ -74,7 +75,7 @@ public class MedSegDatasetTests : IDisposable
     public void AFractionalLabelIsAnError()
     {
         var (_, mask) = WriteStacks(label: (x, y, z) => x == 1 && y == 0 && z == 0 ? 0.5f : 0);
-        var e = Assert.Throws<InvalidInputException>(() => MedSegDataset.FromFolder(_temp.Path).Load(1));
+        var e = Assert.Throws<InvalidInputException>(() => MedSegDataset.FromFolder(temp.Path).Load(1));
         Assert.Equal(mask, e.InputPath);
         Assert.Contains("value 0.5 (not a whole-number label) at voxel (1, 0, 0)", e.Message);
     }
@@ -95,8 +96,8 @@ public class MedSegDatasetTests : IDisposable
     {
         var (_, mask) = WriteStacks();
         File.Delete(mask);
-        var e = Assert.Throws<InvalidInputException>(() => MedSegDataset.FromFolder(_temp.Path));
-        Assert.Equal(_temp.Path, e.InputPath);
+        var e = Assert.Throws<InvalidInputException>(() => MedSegDataset.FromFolder(temp.Path));
+        Assert.Equal(temp.Path, e.InputPath);
         Assert.Contains("no tr_mask.nii.gz", e.Message);
     }
 
@@ -104,9 +105,9 @@ public class MedSegDatasetTests : IDisposable
     public void PredictionsStackedBackOverlayTheImageStack()
     {
         WriteStacks();
-        var data = MedSegDataset.FromFolder(_temp.Path);
+        var data = MedSegDataset.FromFolder(temp.Path);
         var masks = Enumerable.Range(0, data.Count).Select(i => data.Load(i).Mask).ToList();
-        string output = _temp.File("pred.nii.gz");
+        string output = temp.File("pred.nii.gz");
 
         NiftiWriter.WriteLabelsLike(output, data.ImageHeader, NiftiSlices.StackLabels(masks, data.Width, data.Height));
 

@@ -1,17 +1,18 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Tests.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Data;
 
 public class NiftiVolumePairDatasetTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
-    private string Images => Path.Combine(_temp.Path, "imagesTr");
-    private string Labels => Path.Combine(_temp.Path, "labelsTr");
+    private string Images => Path.Combine(temp.Path, "imagesTr");
+    private string Labels => Path.Combine(temp.Path, "labelsTr");
 
     public NiftiVolumePairDatasetTests()
     {
@@ -40,7 +41,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
         File.WriteAllText(Path.Combine(Images, "._lung_001_0000.nii.gz"), "macOS resource fork");
         File.WriteAllText(Path.Combine(Labels, "dataset.json"), "{}");
 
-        var data = new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg);
+        var data = new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg);
 
         Assert.Equal(5, data.Count);
         Assert.Same(LabelSet.SemiSeg, data.Labels);
@@ -64,7 +65,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
     public void SameNamesPairToo()
     {
         WriteCase("ct7.nii", "ct7.nii", 7, 1);
-        var data = new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg);
+        var data = new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg);
         Assert.Equal(1, data.Count);
         Assert.Equal("ct7#0", data.IdAt(0));
         Assert.Equal(7005f, data.Load(0).Image[2, 1]);
@@ -77,7 +78,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
         var (orphan, mask) = WriteCase("b_0000.nii.gz", "b.nii.gz", 2, 1);
         File.Delete(mask);
 
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
 
         Assert.Equal(orphan, e.InputPath);
         Assert.Contains("no label volume", e.Message);
@@ -91,7 +92,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
         var (image, mask) = WriteCase("b_0000.nii.gz", "b.nii.gz", 2, 1);
         File.Delete(image);
 
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
 
         Assert.Equal(mask, e.InputPath);
         Assert.Contains("no image", e.Message);
@@ -105,7 +106,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
         string second = Path.Combine(Images, "a_0001.nii.gz");
         File.Copy(Path.Combine(Images, "a_0000.nii.gz"), second);
 
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
 
         Assert.Equal(second, e.InputPath);
         Assert.Contains("channel 0001", e.Message);
@@ -115,7 +116,7 @@ public class NiftiVolumePairDatasetTests : IDisposable
     public void ImageAndMaskOfDifferentSizesAreRejected()
     {
         var (image, mask) = WriteCase("a_0000.nii.gz", "a.nii.gz", 1, 2, maskSlices: 3);
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
         Assert.Equal($"{mask}: mask is 3x2x3 voxels but its image {image} is 3x2x2", e.Message);
     }
 
@@ -125,20 +126,20 @@ public class NiftiVolumePairDatasetTests : IDisposable
         var labels = new float[12];
         labels[7] = 3; // voxel (1, 0, 1); SemiSeg has labels 0..2 only
         var (_, mask) = WriteCase("a_0000.nii.gz", "a.nii.gz", 1, 2, labels);
-        var data = new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg);
+        var data = new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg);
 
         var e = Assert.Throws<InvalidInputException>(() => data.Load(0));
 
         Assert.Equal(mask, e.InputPath);
         Assert.Contains("label 3 at voxel (1, 0, 1) is not in the label set 0..2", e.Message);
         // The same volume is fine with the four MedSeg classes.
-        Assert.Equal(3, new NiftiVolumePairDataset(_temp.Path, LabelSet.MedSeg).Load(1).Mask[1, 0]);
+        Assert.Equal(3, new NiftiVolumePairDataset(temp.Path, LabelSet.MedSeg).Load(1).Mask[1, 0]);
     }
 
     [Fact]
     public void AnEmptyImagesFolderIsRejected()
     {
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
         Assert.Equal($"{Images}: no .nii or .nii.gz files", e.Message);
     }
 
@@ -146,8 +147,8 @@ public class NiftiVolumePairDatasetTests : IDisposable
     public void AMissingLabelsFolderIsRejected()
     {
         Directory.Delete(Labels);
-        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(_temp.Path, LabelSet.SemiSeg));
-        Assert.Equal(_temp.Path, e.InputPath);
+        var e = Assert.Throws<InvalidInputException>(() => new NiftiVolumePairDataset(temp.Path, LabelSet.SemiSeg));
+        Assert.Equal(temp.Path, e.InputPath);
         Assert.Contains("no labelsTr/ folder", e.Message);
     }
 }

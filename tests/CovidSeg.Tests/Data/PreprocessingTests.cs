@@ -3,6 +3,7 @@ using CovidSeg.Data;
 using CovidSeg.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.PostProcessing;
 
 namespace CovidSeg.Tests.Data;
 
@@ -86,14 +87,14 @@ public class PreprocessingTests
         // One-hot probabilities of a 2x2 label map; stretched back to 4x6 each quadrant keeps its class.
         using var labels = tensor(new long[] { 0, 1, 2, 1 }, [2, 2]);
         using var probabilities = nn.functional.one_hot(labels, 3).permute(2, 0, 1).to(float32);
-        var restored = Preprocessing.RestoreLabels(probabilities, 4, 6, ScoreKind.Probabilities);
+        var restored = ScoreRestoration.RestoreLabels(probabilities, 4, 6, ScoreKind.Probabilities);
         Assert.Equal((6, 4), (restored.Width, restored.Height));
         Assert.Equal(new byte[] { 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 1, 1, 1 }, restored.Labels);
 
         // Logits of the same decision give the same labels, and restored probabilities sum to one.
         using var logits = (probabilities * 5 - 2).unsqueeze(0);
-        Assert.Equal(restored.Labels, Preprocessing.RestoreLabels(logits, 4, 6, ScoreKind.Logits).Labels);
-        using var p = Preprocessing.RestoreProbabilities(logits, 4, 6, ScoreKind.Logits);
+        Assert.Equal(restored.Labels, ScoreRestoration.RestoreLabels(logits, 4, 6, ScoreKind.Logits).Labels);
+        using var p = ScoreRestoration.RestoreProbabilities(logits, 4, 6, ScoreKind.Logits);
         Assert.Equal(new long[] { 3, 4, 6 }, p.shape);
         // Named: a bare literal 0 would bind to sum(ScalarType) and mean Byte.
         using var sums = p.sum(dim: 0);
@@ -115,7 +116,7 @@ public class PreprocessingTests
     public void BadScoreMapShapeIsRefused()
     {
         using var flat = zeros(3, 4);
-        var e = Assert.Throws<ArgumentException>(() => Preprocessing.RestoreLabels(flat, 2, 2, ScoreKind.Logits));
+        var e = Assert.Throws<ArgumentException>(() => ScoreRestoration.RestoreLabels(flat, 2, 2, ScoreKind.Logits));
         Assert.Equal("expected a [C, H, W] or [1, C, H, W] score map, got shape [3, 4]", e.Message);
     }
 

@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Evaluation;
 

@@ -2,6 +2,7 @@ using CovidSeg.Data;
 using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Evaluation;
 

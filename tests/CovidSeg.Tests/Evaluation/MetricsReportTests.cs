@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CovidSeg.Data;
 using CovidSeg.Evaluation;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Evaluation;
 

@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Evaluation;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Evaluation;
 

@@ -10,13 +10,13 @@ namespace CovidSeg.Tests.Imaging;
 /// </summary>
 internal sealed class HandBuiltNifti
 {
-    private readonly bool _bigEndian;
-    private byte[] _header = new byte[352];
-    private byte[] _data = [];
+    private readonly bool bigEndian;
+    private byte[] header = new byte[352];
+    private byte[] data = [];
 
     public HandBuiltNifti(bool bigEndian = false)
     {
-        _bigEndian = bigEndian;
+        this.bigEndian = bigEndian;
         Int(0, 348);                 // sizeof_hdr
         Float(108, 352);             // vox_offset
         Float(112, 1);               // scl_slope
@@ -26,34 +26,34 @@ internal sealed class HandBuiltNifti
 
     public HandBuiltNifti Short(int offset, short value)
     {
-        if (_bigEndian) BinaryPrimitives.WriteInt16BigEndian(_header.AsSpan(offset), value);
-        else BinaryPrimitives.WriteInt16LittleEndian(_header.AsSpan(offset), value);
+        if (this.bigEndian) BinaryPrimitives.WriteInt16BigEndian(this.header.AsSpan(offset), value);
+        else BinaryPrimitives.WriteInt16LittleEndian(this.header.AsSpan(offset), value);
         return this;
     }
 
     public HandBuiltNifti Int(int offset, int value)
     {
-        if (_bigEndian) BinaryPrimitives.WriteInt32BigEndian(_header.AsSpan(offset), value);
-        else BinaryPrimitives.WriteInt32LittleEndian(_header.AsSpan(offset), value);
+        if (this.bigEndian) BinaryPrimitives.WriteInt32BigEndian(this.header.AsSpan(offset), value);
+        else BinaryPrimitives.WriteInt32LittleEndian(this.header.AsSpan(offset), value);
         return this;
     }
 
     public HandBuiltNifti Float(int offset, float value)
     {
-        if (_bigEndian) BinaryPrimitives.WriteSingleBigEndian(_header.AsSpan(offset), value);
-        else BinaryPrimitives.WriteSingleLittleEndian(_header.AsSpan(offset), value);
+        if (this.bigEndian) BinaryPrimitives.WriteSingleBigEndian(this.header.AsSpan(offset), value);
+        else BinaryPrimitives.WriteSingleLittleEndian(this.header.AsSpan(offset), value);
         return this;
     }
 
     public HandBuiltNifti Byte(int offset, byte value)
     {
-        _header[offset] = value;
+        this.header[offset] = value;
         return this;
     }
 
     public HandBuiltNifti Text(int offset, string text)
     {
-        Encoding.ASCII.GetBytes(text).CopyTo(_header, offset);
+        Encoding.ASCII.GetBytes(text).CopyTo(this.header, offset);
         return this;
     }
 
@@ -74,35 +74,35 @@ internal sealed class HandBuiltNifti
     /// <summary>Moves the data start; the gap after byte 348 is padded with zeros.</summary>
     public HandBuiltNifti VoxOffset(int offset)
     {
-        Array.Resize(ref _header, offset);
+        Array.Resize(ref this.header, offset);
         return Float(108, offset);
     }
 
     public HandBuiltNifti Int16Data(params short[] values)
     {
-        _data = new byte[values.Length * 2];
+        this.data = new byte[values.Length * 2];
         for (int i = 0; i < values.Length; i++)
-            if (_bigEndian) BinaryPrimitives.WriteInt16BigEndian(_data.AsSpan(2 * i), values[i]);
-            else BinaryPrimitives.WriteInt16LittleEndian(_data.AsSpan(2 * i), values[i]);
+            if (this.bigEndian) BinaryPrimitives.WriteInt16BigEndian(this.data.AsSpan(2 * i), values[i]);
+            else BinaryPrimitives.WriteInt16LittleEndian(this.data.AsSpan(2 * i), values[i]);
         return this;
     }
 
     public HandBuiltNifti Float32Data(params float[] values)
     {
-        _data = new byte[values.Length * 4];
+        this.data = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++)
-            if (_bigEndian) BinaryPrimitives.WriteSingleBigEndian(_data.AsSpan(4 * i), values[i]);
-            else BinaryPrimitives.WriteSingleLittleEndian(_data.AsSpan(4 * i), values[i]);
+            if (this.bigEndian) BinaryPrimitives.WriteSingleBigEndian(this.data.AsSpan(4 * i), values[i]);
+            else BinaryPrimitives.WriteSingleLittleEndian(this.data.AsSpan(4 * i), values[i]);
         return this;
     }
 
     public HandBuiltNifti RawData(byte[] bytes)
     {
-        _data = bytes;
+        this.data = bytes;
         return this;
     }
 
-    public byte[] Bytes() => [.. _header, .. _data];
+    public byte[] Bytes() => [.. this.header, .. this.data];
 
     public string WriteTo(string path, int? truncateTo = null)
     {

@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Imaging;
 

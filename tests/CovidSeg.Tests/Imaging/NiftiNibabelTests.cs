@@ -9,9 +9,9 @@ namespace CovidSeg.Tests.Imaging;
 /// </summary>
 public class NiftiNibabelTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     /// <summary>Prints {"shape", "dtype", "affine", "intent", "values"} for the file and voxel (i, j, k) triples given as JSON.</summary>
     public const string Script = """
@@ -55,7 +55,7 @@ public class NiftiNibabelTests : IDisposable
         header.QuaternB = 0.1f; header.QuaternC = -0.2f; header.QuaternD = 0.3f;
         header.QOffsetX = -120.5f; header.QOffsetY = 98.25f; header.QOffsetZ = -30;
         var volume = new NiftiVolume(header, Enumerable.Range(0, 60).Select(i => (float)(i * 7 - 500)).ToArray());
-        string path = _temp.File("ct.nii");
+        string path = temp.File("ct.nii");
         NiftiWriter.Write(path, volume, NiftiDataType.Int16);
 
         var view = Inspect(path, [[0, 0, 0], [4, 3, 2], [2, 1, 1], [1, 2, 0]]);
@@ -76,7 +76,7 @@ public class NiftiNibabelTests : IDisposable
         reference.SRowY = [0, -0.75f, 0.1f, 170];
         reference.SRowZ = [0, 0, 5, -250];
         byte[] labels = Enumerable.Range(0, 60).Select(i => (byte)(i * 5 % 4)).ToArray();
-        string path = _temp.File("mask.nii.gz");
+        string path = temp.File("mask.nii.gz");
         NiftiWriter.WriteLabelsLike(path, reference, labels);
 
         var view = Inspect(path, [[0, 0, 0], [5, 4, 1], [3, 2, 1], [1, 0, 0]]);
@@ -92,7 +92,7 @@ public class NiftiNibabelTests : IDisposable
     public void TwoDimensionalFloat32()
     {
         float[] values = [-1024.5f, 0.25f, 3.5f, 100f, -7.75f, 1e6f];
-        string path = _temp.File("slice.nii.gz");
+        string path = temp.File("slice.nii.gz");
         NiftiWriter.Write(path, NiftiVolume.Create(3, 2, 1, values, 0.6, 0.7), NiftiDataType.Float32);
 
         var view = Inspect(path, [[0, 0], [2, 1], [1, 1]]);

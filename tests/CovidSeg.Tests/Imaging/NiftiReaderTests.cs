@@ -4,9 +4,9 @@ namespace CovidSeg.Tests.Imaging;
 
 public class NiftiReaderTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private static readonly short[] Int16Values = [-5, 0, 7, 100, 512, 1000, -1000, 3, 2, 1, 0, 32767];
 
@@ -21,7 +21,7 @@ public class NiftiReaderTests : IDisposable
             .Dims(3, 2, 2).DataType(4, 16).PixDim(1, 0.7f, 0.8f, 2.5f)
             .Float(112, 2).Float(116, -1024).Byte(123, 10).Text(148, "hand built")
             .Int16Data(Int16Values)
-            .WriteTo(_temp.File(name));
+            .WriteTo(temp.File(name));
 
         var volume = NiftiReader.Read(path);
 
@@ -44,7 +44,7 @@ public class NiftiReaderTests : IDisposable
         string path = new HandBuiltNifti(bigEndian: true)
             .Dims(2, 3, 1).DataType(16, 32).Float(112, 0).Float(116, 100)
             .Float32Data(values)
-            .WriteTo(_temp.File("f.nii"));
+            .WriteTo(temp.File("f.nii"));
 
         var volume = NiftiReader.Read(path);
 
@@ -58,7 +58,7 @@ public class NiftiReaderTests : IDisposable
         byte[] values = [0, 1, 2, 3, 255, 128, 7, 9, 10, 11, 12, 13];
         string path = new HandBuiltNifti()
             .Dims(4, 3).DataType(2, 8).RawData(values)
-            .WriteTo(_temp.File("u8.nii"));
+            .WriteTo(temp.File("u8.nii"));
 
         var volume = NiftiReader.Read(path);
 
@@ -76,7 +76,7 @@ public class NiftiReaderTests : IDisposable
     [InlineData((short)64, (short)64, new byte[] { 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0, 0 }, new float[] { 1.5f, -2, 0 })]
     public void DecodesTheOtherIntegerAndFloatTypesLittleEndian(short code, short bitpix, byte[] raw, float[] expected)
     {
-        string path = new HandBuiltNifti().Dims(3).DataType(code, bitpix).RawData(raw).WriteTo(_temp.File("t.nii"));
+        string path = new HandBuiltNifti().Dims(3).DataType(code, bitpix).RawData(raw).WriteTo(temp.File("t.nii"));
 
         var volume = NiftiReader.Read(path);
 
@@ -88,7 +88,7 @@ public class NiftiReaderTests : IDisposable
     public void HonoursALargerVoxOffset()
     {
         string path = new HandBuiltNifti().Dims(2, 2).DataType(4, 16).VoxOffset(400).Int16Data(1, 2, 3, 4)
-            .WriteTo(_temp.File("off.nii"));
+            .WriteTo(temp.File("off.nii"));
 
         Assert.Equal(new float[] { 1, 2, 3, 4 }, NiftiReader.Read(path).Data);
     }
@@ -104,7 +104,7 @@ public class NiftiReaderTests : IDisposable
             .Float(256, 0).Float(260, 0).Float(264, s)
             .Float(268, 10).Float(272, -20).Float(276, 30)
             .RawData([1, 2, 3, 4])
-            .WriteTo(_temp.File("q.nii"));
+            .WriteTo(temp.File("q.nii"));
 
         double[,] a = NiftiReader.Read(path).Affine();
 
@@ -120,7 +120,7 @@ public class NiftiReaderTests : IDisposable
             .Dims(1, 1, 1).DataType(2, 8).PixDim(1, 1, 1, 1)
             .Short(252, 2).Float(256, 0.5f).Float(260, 0.5f).Float(264, 0.5f)
             .RawData([0])
-            .WriteTo(_temp.File("q2.nii"));
+            .WriteTo(temp.File("q2.nii"));
 
         double[,] expected = { { 0, 0, 1, 0 }, { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 0, 1 } };
         AssertMatrix(expected, NiftiReader.Read(path).Affine(), 1e-12);
@@ -137,7 +137,7 @@ public class NiftiReaderTests : IDisposable
             .Float(296, 0).Float(300, 0.75f).Float(304, 0.125f).Float(308, -50)
             .Float(312, 0).Float(316, 0).Float(320, 5).Float(324, 7)
             .RawData([1, 2, 3, 4])
-            .WriteTo(_temp.File("s.nii"));
+            .WriteTo(temp.File("s.nii"));
 
         double[,] expected = { { -0.5, 0.25, 0, 100 }, { 0, 0.75, 0.125, -50 }, { 0, 0, 5, 7 }, { 0, 0, 0, 1 } };
         AssertMatrix(expected, NiftiReader.Read(path).Affine(), 0);
@@ -147,7 +147,7 @@ public class NiftiReaderTests : IDisposable
     public void WithoutQformOrSformTheAffineScalesByPixdim()
     {
         string path = new HandBuiltNifti().Dims(1, 1, 1).DataType(2, 8).PixDim(1, 0.5f, 0.25f, 3).RawData([0])
-            .WriteTo(_temp.File("p.nii"));
+            .WriteTo(temp.File("p.nii"));
 
         double[,] expected = { { 0.5, 0, 0, 0 }, { 0, 0.25, 0, 0 }, { 0, 0, 3, 0 }, { 0, 0, 0, 1 } };
         AssertMatrix(expected, NiftiReader.Read(path).Affine(), 0);
@@ -156,7 +156,7 @@ public class NiftiReaderTests : IDisposable
     [Fact]
     public void ReadHeaderDoesNotNeedTheData()
     {
-        string path = new HandBuiltNifti().Dims(5, 6, 7).DataType(16, 32).WriteTo(_temp.File("h.nii.gz"));
+        string path = new HandBuiltNifti().Dims(5, 6, 7).DataType(16, 32).WriteTo(temp.File("h.nii.gz"));
 
         var header = NiftiReader.ReadHeader(path);
 

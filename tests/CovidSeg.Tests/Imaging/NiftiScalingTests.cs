@@ -5,14 +5,14 @@ namespace CovidSeg.Tests.Imaging;
 /// <summary>scl_slope and scl_inter per nifti1.h: 0 = no scaling; a slope or intercept that is not a number is refused.</summary>
 public sealed class NiftiScalingTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private string Write(string name, float slope, float inter) => new HandBuiltNifti()
         .Dims(2, 1).DataType(4, 16).Float(112, slope).Float(116, inter)
         .RawData([10, 0, 0xF6, 0xFF]) // int16 10 and -10, little endian
-        .WriteTo(_temp.File(name));
+        .WriteTo(temp.File(name));
 
     [Theory]
     [InlineData(float.NaN, "NaN")]

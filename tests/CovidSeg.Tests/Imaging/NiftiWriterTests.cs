@@ -5,9 +5,9 @@ namespace CovidSeg.Tests.Imaging;
 
 public class NiftiWriterTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private static short I16(byte[] b, int at) => BinaryPrimitives.ReadInt16LittleEndian(b.AsSpan(at));
     private static float F32(byte[] b, int at) => BinaryPrimitives.ReadSingleLittleEndian(b.AsSpan(at));
@@ -16,7 +16,7 @@ public class NiftiWriterTests : IDisposable
     public void HeaderBytesMatchTheSpecOffsets()
     {
         var volume = NiftiVolume.Create(3, 2, 2, [-1024, -1, 0, 1, 2, 3, 100, 200, 300, 400, 3071, 7], 0.5, 0.75, 2.5);
-        string path = _temp.File("x.nii");
+        string path = temp.File("x.nii");
 
         NiftiWriter.Write(path, volume, NiftiDataType.Int16);
         byte[] b = File.ReadAllBytes(path);
@@ -46,7 +46,7 @@ public class NiftiWriterTests : IDisposable
     [Fact]
     public void TwoDimensionalVolumesHaveDimZeroOfTwo()
     {
-        string path = _temp.File("2d.nii");
+        string path = temp.File("2d.nii");
         NiftiWriter.Write(path, NiftiVolume.Create(2, 3, 1, [0, 1, 2, 3, 4, 5]), NiftiDataType.UInt8);
         byte[] b = File.ReadAllBytes(path);
 
@@ -76,7 +76,7 @@ public class NiftiWriterTests : IDisposable
     {
         var volume = NiftiVolume.Create(3, 2, 2, values, 0.7, 0.8, 5);
         volume.Header.Descrip = "round trip";
-        string path = _temp.File("rt" + extension);
+        string path = temp.File("rt" + extension);
 
         NiftiWriter.Write(path, volume, type);
         var back = NiftiReader.Read(path);
@@ -92,7 +92,7 @@ public class NiftiWriterTests : IDisposable
     [Fact]
     public void IntegerTypesRoundHalfAwayFromZero()
     {
-        string path = _temp.File("r.nii");
+        string path = temp.File("r.nii");
         NiftiWriter.Write(path, NiftiVolume.Create(4, 1, 1, [0.5f, -0.5f, 1.49f, -2.51f]), NiftiDataType.Int16);
         Assert.Equal(new float[] { 1, -1, 1, -3 }, NiftiReader.Read(path).Data);
     }
@@ -116,10 +116,10 @@ public class NiftiWriterTests : IDisposable
         reference.SclInter = -1024;
         reference.CalMin = -1000;
         reference.CalMax = 400;
-        string refPath = _temp.File("ct.nii.gz");
+        string refPath = temp.File("ct.nii.gz");
         NiftiWriter.Write(refPath, new NiftiVolume(reference, new float[24]), NiftiDataType.Int16);
         byte[] labels = Enumerable.Range(0, 24).Select(i => (byte)(i % 4)).ToArray();
-        string labelPath = _temp.File("ct_labels.nii");
+        string labelPath = temp.File("ct_labels.nii");
 
         NiftiWriter.WriteLabelsLike(labelPath, NiftiReader.ReadHeader(refPath), labels);
 
@@ -145,19 +145,19 @@ public class NiftiWriterTests : IDisposable
     [Fact]
     public void OverwritesAnExistingFileAndLeavesNoTemporaryFiles()
     {
-        string path = _temp.File("o.nii.gz");
+        string path = temp.File("o.nii.gz");
         File.WriteAllText(path, "old content");
 
         NiftiWriter.Write(path, NiftiVolume.Create(2, 2, 1, [1, 2, 3, 4]), NiftiDataType.UInt8);
 
         Assert.Equal(new float[] { 1, 2, 3, 4 }, NiftiReader.Read(path).Data);
-        Assert.Equal(new[] { "o.nii.gz" }, Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+        Assert.Equal(new[] { "o.nii.gz" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }
 
     [Fact]
     public void AValueOutsideTheTypeIsAnErrorNamingFileValueAndVoxelAndWritesNothing()
     {
-        string path = _temp.File("bad.nii");
+        string path = temp.File("bad.nii");
         var volume = NiftiVolume.Create(2, 2, 2, [0, 1, 2, 3, 4, 300, 6, 7]);
 
         var e = Assert.Throws<InvalidInputException>(() => NiftiWriter.Write(path, volume, NiftiDataType.UInt8));
@@ -165,13 +165,13 @@ public class NiftiWriterTests : IDisposable
         Assert.StartsWith(path + ": ", e.Message);
         Assert.Contains("value 300 at voxel (1, 0, 1)", e.Message);
         Assert.Contains("uint8", e.Message);
-        Assert.Empty(Directory.GetFiles(_temp.Path));
+        Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
     [Fact]
     public void NaNCannotBeStoredAsAnInteger()
     {
-        string path = _temp.File("nan.nii");
+        string path = temp.File("nan.nii");
         var e = Assert.Throws<InvalidInputException>(() =>
             NiftiWriter.Write(path, NiftiVolume.Create(2, 1, 1, [0, float.NaN]), NiftiDataType.Int16));
         Assert.Contains("NaN", e.Message);
@@ -182,7 +182,7 @@ public class NiftiWriterTests : IDisposable
     [InlineData("out.nii.zip")]
     public void AnOutputNameWithoutANiftiExtensionIsRejected(string name)
     {
-        string path = _temp.File(name);
+        string path = temp.File(name);
         var e = Assert.Throws<InvalidInputException>(() => NiftiWriter.Write(path, NiftiVolume.Create(1, 1, 1, [0]), NiftiDataType.UInt8));
         Assert.Equal(path + ": a NIfTI output name must end in .nii or .nii.gz", e.Message);
     }
@@ -190,7 +190,7 @@ public class NiftiWriterTests : IDisposable
     [Fact]
     public void AMissingOutputFolderIsRejected()
     {
-        string path = Path.Combine(_temp.Path, "nowhere", "x.nii");
+        string path = Path.Combine(temp.Path, "nowhere", "x.nii");
         var e = Assert.Throws<InvalidInputException>(() => NiftiWriter.Write(path, NiftiVolume.Create(1, 1, 1, [0]), NiftiDataType.UInt8));
         Assert.StartsWith(path + ": output folder", e.Message);
         Assert.Contains("does not exist", e.Message);

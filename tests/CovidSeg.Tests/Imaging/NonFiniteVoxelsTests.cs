@@ -20,7 +20,7 @@ public class NonFiniteVoxelsTests
         string image = temp.File("imagesTr/case_0000.nii.gz");
         NiftiWriter.Write(image, NiftiVolume.Create(2, 2, 1, [1, float.NaN, float.PositiveInfinity, 4]), NiftiDataType.Float32);
         NiftiWriter.Write(temp.File("labelsTr/case.nii.gz"), NiftiVolume.Create(2, 2, 1, [0, 0, 1, 1]), NiftiDataType.UInt8);
-        var data = new CovidSeg.Data.NiftiVolumePairDataset(temp.Path, CovidSeg.Data.LabelSet.SemiSeg);
+        var data = new CovidSeg.Data.NiftiVolumePairDataset(temp.Path, CovidSeg.Labels.LabelSet.SemiSeg);
         Assert.Equal($"{image}: 2 of 4 voxels are NaN or infinite; training needs finite CT values (predict reads them as air)",
             Assert.Throws<InvalidInputException>(() => data.Load(0)).Message);
     }

@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using SkiaSharp;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Imaging;
 

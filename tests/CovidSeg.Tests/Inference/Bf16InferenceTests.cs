@@ -1,9 +1,10 @@
 using CovidSeg.Data;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Evaluation;
 using CovidSeg.Inference;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Inference;
 

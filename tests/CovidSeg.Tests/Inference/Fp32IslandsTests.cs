@@ -34,7 +34,7 @@ public class Fp32IslandsTests
     public void TheFullModelInBf16AgreesWithFp32LayerByLayerOnceFaultyLayersAreKept()
     {
         // On an AVX-512 BF16 CPU two 1x1 convolutions (1 -> 8 channels) come out wrong in bf16; elsewhere maybe none.
-        var options = new ModelOptions { Arch = ModelFactory.ResidualAttentionUNet, Classes = 3 };
+        var options = new ModelOptions { Arch = Architectures.ResidualAttentionUNetName, Classes = 3 };
         using var fp32 = ModelFactory.Create(options, seed: 1);
         using var bf16 = ModelFactory.Create(options, seed: 1);
         fp32.eval();

@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Inference;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Inference;
 

@@ -1,8 +1,9 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Inference;
 
@@ -13,16 +14,16 @@ namespace CovidSeg.Tests.Inference;
 /// </summary>
 public sealed class LearnedRunFixture : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
     public LearnedRunFixture()
     {
         Options = new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 };
         var data = new PhantomDataset(20, seed: 5, Options);
-        var model = new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 2 };
+        var model = new ModelOptions { Arch = Architectures.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 2 };
         // Cross-entropy plus soft Dice: plain cross-entropy leaves small networks predicting background (docs/model.md).
         var training = new TrainingOptions { Epochs = 15, BatchSize = 4, LearningRate = 3e-3, Seed = 7, Loss = LossKind.DiceCrossEntropy, Threads = 2 };
-        RunDirectory = _folder.File("run");
+        RunDirectory = folder.File("run");
         Result = Trainer.Run(new TrainingRequest(data, Enumerable.Range(0, 16).ToArray(), [16, 17, 18, 19], model,
             new PreprocessingOptions(Side: 48), AugmentationMode.None, training, RunDirectory), SilentTrainingObserver.Instance, CancellationToken.None);
     }
@@ -32,5 +33,5 @@ public sealed class LearnedRunFixture : IDisposable
     public string RunDirectory { get; }
     public TrainingResult Result { get; }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 }

@@ -1,4 +1,4 @@
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Inference;
 
 namespace CovidSeg.Tests.Inference;

@@ -1,5 +1,5 @@
 using CovidSeg.Cli;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.Tests.Imaging;

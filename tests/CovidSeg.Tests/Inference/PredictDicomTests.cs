@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
@@ -13,9 +13,9 @@ namespace CovidSeg.Tests.Inference;
 /// </summary>
 public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>, IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     /// <summary>A 48 x 40 x 5 phantom as chest.nii.gz and as the CT series ct/ on the same grid; returns both paths.</summary>
     private (string Nifti, string Dicom) Inputs()
@@ -24,9 +24,9 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
         var header = NiftiHeader.Create(48, 40, 5, phantom.SpacingMm.X, phantom.SpacingMm.Y, phantom.SpacingMm.Z);
         header.QOffsetX = -12.5f;
         header.SRowX[3] = -12.5f;
-        string nifti = _folder.File("chest.nii.gz");
+        string nifti = folder.File("chest.nii.gz");
         NiftiWriter.Write(nifti, new NiftiVolume(header, phantom.Hounsfield), NiftiDataType.Int16);
-        string dicom = _folder.File("ct");
+        string dicom = folder.File("ct");
         CtSeriesWriter.Write(dicom, NiftiReader.Read(nifti), CtSeriesIdentity.NewFor("Phantom^Test", "P9", "phantom"));
         return (nifti, dicom);
     }
@@ -34,7 +34,7 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
     private IReadOnlyList<PredictionOutcome> PredictBoth(string nifti, string dicom)
     {
         using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
-        var outcomes = new Predictor(ensemble, new PredictionOptions(_folder.File("out"), BatchSize: 2)).PredictAll([nifti, dicom]);
+        var outcomes = new Predictor(ensemble, new PredictionOptions(folder.File("out"), BatchSize: 2)).PredictAll([nifti, dicom]);
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
         return outcomes;
     }
@@ -44,8 +44,8 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
     {
         var (nifti, dicom) = Inputs();
         var outcomes = PredictBoth(nifti, dicom);
-        var fromNifti = NiftiReader.Read(_folder.File("out/chest.nii.gz"));
-        var fromDicom = NiftiReader.Read(_folder.File("out/ct.nii.gz"));
+        var fromNifti = NiftiReader.Read(folder.File("out/chest.nii.gz"));
+        var fromDicom = NiftiReader.Read(folder.File("out/ct.nii.gz"));
         Assert.Equal(fromNifti.Data, fromDicom.Data);
         var a = fromNifti.Affine();
         var b = fromDicom.Affine();
@@ -58,7 +58,7 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
         Assert.Equal((n.LungPixels, n.LungSize, n.PercentOpacity), (d.LungPixels, d.LungSize, d.PercentOpacity));
         bool lesions = fromDicom.Data.Any(v => v > 0);
         Assert.Equal(lesions, d.Outputs!.Contains("ct_seg.dcm"));
-        Assert.Equal(lesions, File.Exists(_folder.File("out/ct_seg.dcm")));
+        Assert.Equal(lesions, File.Exists(folder.File("out/ct_seg.dcm")));
     }
 
     [DciodvfyFact]
@@ -66,9 +66,9 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
     {
         var (nifti, dicom) = Inputs();
         PredictBoth(nifti, dicom);
-        var labels = NiftiReader.Read(_folder.File("out/ct.nii.gz")).Data.Select(v => (int)v).ToArray();
+        var labels = NiftiReader.Read(folder.File("out/ct.nii.gz")).Data.Select(v => (int)v).ToArray();
         Assert.True(labels.Any(v => v > 0), "the fixture's network found no lesion in the phantom, so there is no segmentation to check");
-        string seg = _folder.File("out/ct_seg.dcm");
+        string seg = folder.File("out/ct_seg.dcm");
 
         SegmentationWriterTests.AssertDciodvfyAccepts(seg);
 

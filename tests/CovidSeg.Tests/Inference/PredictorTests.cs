@@ -1,10 +1,13 @@
 using CovidSeg.Data;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
 using CovidSeg.Training;
+using CovidSeg.Labels;
+using CovidSeg.PostProcessing;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Inference;
 

@@ -1,21 +1,22 @@
 using CovidSeg.Data;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Inference;
 
 /// <summary>One tiny U-Net trained for 2 epochs on 48 x 48 phantom slices, shared by a test class.</summary>
 public sealed class TrainedRunFixture : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
     public TrainedRunFixture()
     {
         Data = new PhantomDataset(8, seed: 3, new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
-        var model = new ModelOptions { Arch = ModelFactory.UNetName, Classes = Data.Labels.Count, BaseWidth = 8, Depth = 2 };
+        var model = new ModelOptions { Arch = Architectures.UNetName, Classes = Data.Labels.Count, BaseWidth = 8, Depth = 2 };
         var training = new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = 11, Threads = 2 };
-        RunDirectory = _folder.File("run");
+        RunDirectory = folder.File("run");
         Result = Trainer.Run(new TrainingRequest(Data, TrainIndices, ValidationIndices, model, new PreprocessingOptions(Side: 48),
             CovidSeg.Data.Augmentation.AugmentationMode.None, training, RunDirectory), SilentTrainingObserver.Instance, CancellationToken.None);
     }
@@ -26,5 +27,5 @@ public sealed class TrainedRunFixture : IDisposable
     public string RunDirectory { get; }
     public TrainingResult Result { get; }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 }

@@ -14,13 +14,13 @@ public class LearningTests(ITestOutputHelper output)
     [Theory]
     [InlineData("unet")]
     [InlineData("resnext-unet")]
-    [InlineData("attention-unet")]
+    [InlineData("lsh-attention-unet")]
     [InlineData("res-attention-unet")]
     public void LossFallsAndForegroundDiceRisesOnDiscsAndSquares(string arch)
     {
         const int steps = 300;
         var data = new SyntheticShapes(64, seed: 21);
-        using var net = ModelFactory.Create(TinyConfigs.Narrow(arch) with { Cardinality = 4 }, seed: 4);
+        using var net = ModelFactory.Create(TinyConfigs.Narrow(arch) with { ResNeXt = new ResNeXtOptions(Cardinality: 4) }, seed: 4);
         using var optimizer = optim.Adam(net.parameters(), lr: 1e-3);
 
         var (testImages, testLabels) = new SyntheticShapes(64, seed: 99).Batch(8);

@@ -47,7 +47,7 @@ public class ModelSummaryTests
         // Depth 1, base width 2: decoder0 joins 2 skip + 2 up-sampled channels, C = 4, on the 8 x 8 grid (L = 64).
         var options = new ModelOptions
         {
-            Arch = "attention-unet", BaseWidth = 2, Depth = 1, Classes = 2, Norm = NormKind.None, AttentionLevels = [0],
+            Arch = "lsh-attention-unet", BaseWidth = 2, Depth = 1, Classes = 2, Norm = NormKind.None, AttentionLevels = [0],
             Attention = new LshAttentionOptions(Heads: 2, Rounds: 2, ChunkSize: 16),
         };
         using var net = ModelFactory.Create(options, seed: 1);
@@ -98,7 +98,7 @@ public class ModelSummaryTests
         var attended = summary.Blocks.Single(b => b.AttentionMacs > 0);
         Assert.Equal("decoder1", attended.Name);
         // Decoder level 1 of a width-8, depth-4 network on 64 x 64 works at 16 x 16 on 32 skip + 32 up-sampled channels.
-        var layer = net.DecoderBlocks[1].Attention!;
+        var layer = (LshAttention2d)net.DecoderBlocks[1].Attention!;
         Assert.Equal(64, layer.Channels);
         Assert.Equal(3L * 256 * 64 * 64 + layer.AttendMacs(1, 256), attended.AttentionMacs);
         Assert.Equal(3 * 64 * 64 + 3 * 64 + 1, attended.AttentionParameters);

@@ -10,7 +10,7 @@ public class NetworkShapeTests
     public static TheoryData<string, int, int> ArchAndSize()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (var arch in ModelFactory.Names)
+        foreach (var arch in Architectures.Names)
         {
             data.Add(arch, 369, 369);
             data.Add(arch, 255, 301);
@@ -24,7 +24,7 @@ public class NetworkShapeTests
     {
         using var scope = NewDisposeScope();
         // Width 4 keeps eight full-size forward and backward passes within a few seconds each on two cores.
-        using var net = ModelFactory.Create(TinyConfigs.Narrow(arch, classes: 4) with { BaseWidth = 4, Cardinality = 2 }, seed: 7);
+        using var net = ModelFactory.Create(TinyConfigs.Narrow(arch, classes: 4) with { BaseWidth = 4, ResNeXt = new ResNeXtOptions(Cardinality: 2) }, seed: 7);
         var x = randn(1, 1, height, width);
         var target = randint(0, 4, [1, height, width], dtype: int64);
 

@@ -26,7 +26,7 @@ public class PaddingTests
     {
         // Depth 2 pads to multiples of 4: a 13 x 22 image becomes 16 x 24.
         using var scope = NewDisposeScope();
-        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, BaseWidth = 4, Depth = 2, Cardinality = 2, Classes = 3 }, seed: 3);
+        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, BaseWidth = 4, Depth = 2, ResNeXt = new ResNeXtOptions(Cardinality: 2), Classes = 3 }, seed: 3);
         net.eval();
         using var noGrad = no_grad();
         var image = randn(2, 1, 13, 22);

@@ -40,7 +40,7 @@ public class ParameterCountTests
         using var net = ModelFactory.Create(new ModelOptions
         {
             Arch = "resnext-unet", BaseWidth = 4, Depth = 1, Classes = 2, Norm = NormKind.None,
-            Cardinality = 2, BottleneckRatio = 0.5, ResNeXtBlocksPerLevel = 1,
+            ResNeXt = new ResNeXtOptions(Cardinality: 2, BottleneckRatio: 0.5, BlocksPerLevel: 1),
         }, seed: 1);
         long encoder = (2 * 1 + 2)                                 // 1x1 reduce 1->2
                      + (2 * (2 / 2) * 9 + 2)                       // 3x3 grouped 2->2 in 2 groups: each output sees 1 input channel
@@ -59,7 +59,7 @@ public class ParameterCountTests
     {
         var options = TinyConfigs.Narrow("unet");
         using var unet = ModelFactory.Create(options, seed: 1);
-        using var attention = (UNetFamilyNetwork)ModelFactory.Create(options with { Arch = "attention-unet" }, seed: 1);
+        using var attention = (UNetFamilyNetwork)ModelFactory.Create(options with { Arch = "lsh-attention-unet" }, seed: 1);
         using var resnext = ModelFactory.Create(options with { Arch = "resnext-unet" }, seed: 1);
         using var full = (UNetFamilyNetwork)ModelFactory.Create(options with { Arch = "res-attention-unet" }, seed: 1);
 
@@ -74,13 +74,13 @@ public class ParameterCountTests
     [Fact]
     public void AttentionSitsInTheChosenDecoderLevelsOnTheConcatenatedWidth()
     {
-        using var net = (UNetFamilyNetwork)ModelFactory.Create(TinyConfigs.Narrow("attention-unet") with { AttentionLevels = [0, 2] }, seed: 1);
+        using var net = (UNetFamilyNetwork)ModelFactory.Create(TinyConfigs.Narrow("lsh-attention-unet") with { AttentionLevels = [0, 2] }, seed: 1);
         var present = net.DecoderBlocks.Select(d => d.Attention is not null).ToArray();
         Assert.Equal(new[] { true, false, true, false }, present);
         // Width 8, depth 4: decoder level 0 joins 64 up-sampled + 64 skip channels; level 2 joins 16 + 16.
-        Assert.Equal(128, net.DecoderBlocks[0].Attention!.Channels);
-        Assert.Equal(32, net.DecoderBlocks[2].Attention!.Channels);
-        Assert.Equal(net.Options.Attention.Seed + 2, net.DecoderBlocks[2].Attention!.Options.Seed);
+        Assert.Equal(128, ((LshAttention2d)net.DecoderBlocks[0].Attention!).Channels);
+        Assert.Equal(32, ((LshAttention2d)net.DecoderBlocks[2].Attention!).Channels);
+        Assert.Equal(net.Options.Attention.Seed + 2, ((LshAttention2d)net.DecoderBlocks[2].Attention!).Options.Seed);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class ResNeXtBlockTests
     {
         foreach (var arch in new[] { "resnext-unet", "res-attention-unet" })
         {
-            var options = new ModelOptions { Arch = arch, BaseWidth = 16, Cardinality = 8, ResNeXtBlocksPerLevel = 2 };
+            var options = new ModelOptions { Arch = arch, BaseWidth = 16, ResNeXt = new ResNeXtOptions(Cardinality: 8, BlocksPerLevel: 2) };
             using var net = (UNetFamilyNetwork)ModelFactory.Create(options, seed: 1);
             var blocks = net.EncoderBlocks.Cast<ResNeXtStage>().SelectMany(s => s.Blocks).ToList();
             Assert.Equal(options.Depth * 2, blocks.Count);

@@ -4,9 +4,9 @@ namespace CovidSeg.Tests.Pacs;
 
 public class OrthancCredentialsTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     private static Func<string, string?> Env(string? user, string? password) =>
         name => name == OrthancCredentials.UserVariable ? user : name == OrthancCredentials.PasswordVariable ? password : null;
@@ -14,7 +14,7 @@ public class OrthancCredentialsTests : IDisposable
     [Fact]
     public void TheFileWinsOverTheEnvironmentAndItsPasswordMayHoldColons()
     {
-        string file = _folder.File("creds");
+        string file = folder.File("creds");
         File.WriteAllText(file, "\nalice:pa:ss\n");
         var c = OrthancCredentials.Resolve(file, Env("bob", "x"))!;
         Assert.Equal(("alice", "pa:ss"), (c.User, c.Password));
@@ -34,11 +34,11 @@ public class OrthancCredentialsTests : IDisposable
     [Fact]
     public void AFileWithoutAColonIsNamed()
     {
-        string file = _folder.File("creds");
+        string file = folder.File("creds");
         File.WriteAllText(file, "alice\n");
         var e = Assert.Throws<InvalidInputException>(() => OrthancCredentials.Resolve(file, Env(null, null)));
         Assert.Equal($"{file}: credentials file must hold one line user:password", e.Message);
-        Assert.Equal($"{_folder.File("none")}: credentials file not found",
-            Assert.Throws<InvalidInputException>(() => OrthancCredentials.Resolve(_folder.File("none"), Env(null, null))).Message);
+        Assert.Equal($"{folder.File("none")}: credentials file not found",
+            Assert.Throws<InvalidInputException>(() => OrthancCredentials.Resolve(folder.File("none"), Env(null, null))).Message);
     }
 }

@@ -17,21 +17,21 @@ public sealed class OrthancServer : IDisposable
     public const string Password = "s3cret-test";
     public const string NotInstalled = "Orthanc not found (/usr/sbin/Orthanc): install Debian's orthanc package (apt-get install orthanc) to run the PACS worker tests";
 
-    private readonly TempFolder _folder = new();
-    private readonly string _config;
-    private Process? _process;
+    private readonly TempFolder folder = new();
+    private readonly string config;
+    private Process? process;
 
     public static string? Executable { get; } = new[] { "/usr/sbin/Orthanc", "/usr/bin/Orthanc" }.FirstOrDefault(File.Exists);
 
     public OrthancServer()
     {
         Port = FreePort();
-        _config = _folder.File("orthanc.json");
+        this.config = this.folder.File("orthanc.json");
         var config = new Dictionary<string, object>
         {
             ["Name"] = "covidseg-test",
-            ["StorageDirectory"] = _folder.File("db"),
-            ["IndexDirectory"] = _folder.File("db"),
+            ["StorageDirectory"] = this.folder.File("db"),
+            ["IndexDirectory"] = this.folder.File("db"),
             ["HttpPort"] = Port,
             ["DicomServerEnabled"] = false,
             ["DicomPort"] = FreePort(),
@@ -42,7 +42,7 @@ public sealed class OrthancServer : IDisposable
             ["StableAge"] = 1,
             ["Plugins"] = Array.Empty<string>(),
         };
-        File.WriteAllText(_config, JsonSerializer.Serialize(config));
+        File.WriteAllText(this.config, JsonSerializer.Serialize(config));
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
         try
@@ -64,20 +64,20 @@ public sealed class OrthancServer : IDisposable
     public void Start()
     {
         var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(_config);
-        _process = Process.Start(start)!;
+        start.ArgumentList.Add(this.config);
+        process = Process.Start(start)!;
         var output = new StringBuilder();
-        _process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                _process.WaitForExit();
-                lock (output) Assert.Fail($"Orthanc exited with code {_process.ExitCode} at start: {output.ToString().Trim().Split('\n').LastOrDefault()}");
+                process.WaitForExit();
+                lock (output) Assert.Fail($"Orthanc exited with code {process.ExitCode} at start: {output.ToString().Trim().Split('\n').LastOrDefault()}");
             }
             try
             {
@@ -93,11 +93,11 @@ public sealed class OrthancServer : IDisposable
     /// <summary>Stops Orthanc (SIGKILL: as abrupt as a crash), keeping its storage.</summary>
     public void Stop()
     {
-        if (_process is null) return;
-        if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit();
-        _process.Dispose();
-        _process = null;
+        if (process is null) return;
+        if (!process.HasExited) process.Kill();
+        process.WaitForExit();
+        process.Dispose();
+        process = null;
     }
 
     /// <summary>Uploads every file of a folder; returns the Orthanc series IDs they went into.</summary>
@@ -168,6 +168,6 @@ public sealed class OrthancServer : IDisposable
     {
         Stop();
         Http.Dispose();
-        _folder.Dispose();
+        this.folder.Dispose();
     }
 }

@@ -7,8 +7,8 @@ namespace CovidSeg.Tests.Pacs;
 /// <summary>The real <c>covidseg worker</c> executable against a test Orthanc, credentials in its environment.</summary>
 public sealed class WorkerProcess : IDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly Process process;
+    private readonly StringBuilder output = new();
 
     public WorkerProcess(OrthancServer orthanc, string run, string positionFile, IEnumerable<string> extra, string? credentialsFile = null)
     {
@@ -26,24 +26,24 @@ public sealed class WorkerProcess : IDisposable
             start.Environment[OrthancCredentials.UserVariable] = OrthancServer.User;
             start.Environment[OrthancCredentials.PasswordVariable] = OrthancServer.Password;
         }
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
-    public int Id => _process.Id;
+    public int Id => process.Id;
 
     /// <summary>Everything the worker printed so far (stdout and stderr).</summary>
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get { lock (this.output) return this.output.ToString(); }
     }
 
     private void Append(string? line)
     {
-        if (line is not null) lock (_output) _output.AppendLine(line);
+        if (line is not null) lock (this.output) this.output.AppendLine(line);
     }
 
     /// <summary>Waits until the output holds <paramref name="text"/>; fails the test after <paramref name="seconds"/>.</summary>
@@ -53,27 +53,27 @@ public sealed class WorkerProcess : IDisposable
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"the worker did not print \"{text}\" within {seconds} s; it printed:\n{Output}");
-            Assert.False(_process.HasExited && !Output.Contains(text, StringComparison.Ordinal), $"the worker exited before printing \"{text}\":\n{Output}");
+            Assert.False(process.HasExited && !Output.Contains(text, StringComparison.Ordinal), $"the worker exited before printing \"{text}\":\n{Output}");
             Thread.Sleep(100);
         }
     }
 
     public int WaitForExit(double seconds = 180)
     {
-        Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(seconds)), $"the worker did not exit within {seconds} s:\n{Output}");
-        _process.WaitForExit(); // drains the output
-        return _process.ExitCode;
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(seconds)), $"the worker did not exit within {seconds} s:\n{Output}");
+        process.WaitForExit(); // drains the output
+        return process.ExitCode;
     }
 
     public void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString()]);
         kill.WaitForExit();
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill();
-        _process.Dispose();
+        if (!process.HasExited) process.Kill();
+        process.Dispose();
     }
 }

@@ -13,9 +13,9 @@ namespace CovidSeg.Tests.Pacs;
 /// </summary>
 public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>, IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     private static string State(OrthancServer orthanc, string series) => orthanc.Text($"series/{series}/metadata/{WorkerMetadata.State}") ?? "(none)";
 
@@ -23,13 +23,13 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
     public void TwoWorkersAtOnceProcessEachOfThreeSeriesExactlyOnce()
     {
         using var orthanc = new OrthancServer();
-        var series = new[] { 9, 10, 11 }.Select(seed => Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File($"ct{seed}"), seed)))).ToList();
+        var series = new[] { 9, 10, 11 }.Select(seed => Assert.Single(orthanc.Upload(PhantomCtSeries.Write(folder.File($"ct{seed}"), seed)))).ToList();
         orthanc.WaitStable(series);
-        string credentials = _folder.File("credentials");
+        string credentials = folder.File("credentials");
         File.WriteAllText(credentials, $"{OrthancServer.User}:{OrthancServer.Password}\n");
 
-        using var a = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("a.position"), ["--once", "--worker-id", "worker-a"]);
-        using var b = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("b.position"), ["--once", "--worker-id", "worker-b"], credentials);
+        using var a = new WorkerProcess(orthanc, run.RunDirectory, folder.File("a.position"), ["--once", "--worker-id", "worker-a"]);
+        using var b = new WorkerProcess(orthanc, run.RunDirectory, folder.File("b.position"), ["--once", "--worker-id", "worker-b"], credentials);
         Assert.Equal(CommandRunner.Success, a.WaitForExit());
         Assert.Equal(CommandRunner.Success, b.WaitForExit());
 
@@ -48,10 +48,10 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
     {
         using var orthanc = new OrthancServer();
         // Large enough that segmenting it takes seconds on one thread, so the kill lands mid-series.
-        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File("ct"), seed: 9, nx: 256, ny: 256, slices: 60)));
+        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(folder.File("ct"), seed: 9, nx: 256, ny: 256, slices: 60)));
         orthanc.WaitStable([series]);
 
-        using (var doomed = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("a.position"), ["--once", "--worker-id", "doomed", "--claim-timeout", "4"]))
+        using (var doomed = new WorkerProcess(orthanc, run.RunDirectory, folder.File("a.position"), ["--once", "--worker-id", "doomed", "--claim-timeout", "4"]))
         {
             var clock = Stopwatch.StartNew();
             while (!State(orthanc, series).StartsWith("claimed by doomed", StringComparison.Ordinal))
@@ -65,7 +65,7 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
         Assert.StartsWith("claimed by doomed until ", State(orthanc, series));
         Assert.Empty(orthanc.SegmentationSeriesOf(series));
 
-        using var next = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("a.position"), ["--once", "--worker-id", "next"]);
+        using var next = new WorkerProcess(orthanc, run.RunDirectory, folder.File("a.position"), ["--once", "--worker-id", "next"]);
         Assert.Equal(CommandRunner.Success, next.WaitForExit());
         Assert.Contains($"series/{series}: took over the stale claim of doomed", next.Output);
         Assert.Single(Regex.Matches(next.Output, $"series {series}: done in "));
@@ -77,13 +77,13 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
     public void AWorkerWaitsOutAnOrthancRestartThenExitsWith143OnSigterm()
     {
         using var orthanc = new OrthancServer();
-        using var worker = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("position"), ["--worker-id", "patient"]);
+        using var worker = new WorkerProcess(orthanc, run.RunDirectory, folder.File("position"), ["--worker-id", "patient"]);
         worker.WaitFor("worker patient: following");
         orthanc.Stop();
         worker.WaitFor("unreachable");
         Thread.Sleep(1500); // a few more retries while it is down
         orthanc.Start();
-        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File("ct"), seed: 9)));
+        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(folder.File("ct"), seed: 9)));
         worker.WaitFor($"series {series}: done in ");
         Assert.StartsWith("done ", State(orthanc, series)); // logged only once recorded
 
@@ -98,9 +98,9 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
     public void SigtermMidSeriesReleasesTheClaimAndExitsWith143()
     {
         using var orthanc = new OrthancServer();
-        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(_folder.File("ct"), seed: 9, nx: 256, ny: 256, slices: 60)));
+        string series = Assert.Single(orthanc.Upload(PhantomCtSeries.Write(folder.File("ct"), seed: 9, nx: 256, ny: 256, slices: 60)));
         orthanc.WaitStable([series]);
-        using var worker = new WorkerProcess(orthanc, run.RunDirectory, _folder.File("position"), ["--worker-id", "stopped"]);
+        using var worker = new WorkerProcess(orthanc, run.RunDirectory, folder.File("position"), ["--worker-id", "stopped"]);
         var clock = Stopwatch.StartNew();
         while (!State(orthanc, series).StartsWith("claimed by stopped", StringComparison.Ordinal))
         {
@@ -114,7 +114,7 @@ public class WorkerProcessTests(TrainedRunFixture run) : IClassFixture<TrainedRu
         Assert.Empty(orthanc.SegmentationSeriesOf(series));
         long stable = orthanc.Json("changes?since=0&limit=10000").GetProperty("Changes").EnumerateArray()
             .Single(c => c.GetProperty("ChangeType").GetString() == "StableSeries" && c.GetProperty("ID").GetString() == series).GetProperty("Seq").GetInt64();
-        string position = _folder.File("position");
+        string position = folder.File("position");
         long saved = File.Exists(position) ? long.Parse(File.ReadAllText(position)) : 0;
         Assert.True(saved < stable, $"the feed position {saved} is past the abandoned series' change {stable}");
     }

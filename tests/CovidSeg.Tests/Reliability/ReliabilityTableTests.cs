@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using CovidSeg.Cli;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
@@ -12,6 +12,7 @@ using CovidSeg.Tests.Imaging;
 using CovidSeg.Tests.Imaging.Fuzz;
 using CovidSeg.Training;
 using Xunit.Abstractions;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Reliability;
 
@@ -22,13 +23,13 @@ namespace CovidSeg.Tests.Reliability;
 /// </summary>
 public sealed class ReliabilityTableTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempFolder _tmp = new();
+    private readonly TempFolder tmp = new();
 
-    public void Dispose() => _tmp.Dispose();
+    public void Dispose() => tmp.Dispose();
 
-    private string T(string relative) => _tmp.File(relative);
+    private string T(string relative) => tmp.File(relative);
 
-    private string Show(string text) => text.Replace(_tmp.Path, "$TMP");
+    private string Show(string text) => text.Replace(tmp.Path, "$TMP");
 
     private (int Code, string Said, string Command) Cli(params string[] args)
     {

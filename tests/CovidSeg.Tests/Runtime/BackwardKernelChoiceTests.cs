@@ -79,17 +79,17 @@ public sealed class BackwardKernelChoiceTests
 
     /// <summary>Inference keeps oneDNN: its forward pass must give what libtorch's own kernels give, for every network.</summary>
     [Theory]
-    [InlineData(ModelFactory.UNetName, 4)]
-    [InlineData(ModelFactory.UNetName, 8)]
-    [InlineData(ModelFactory.UNetName, 16)]
-    [InlineData(ModelFactory.ResNeXtUNetName, 8)]
-    [InlineData(ModelFactory.AttentionUNetName, 8)]
-    [InlineData(ModelFactory.ResidualAttentionUNet, 8)]
-    [InlineData(ModelFactory.ResidualAttentionUNet, 16)]
+    [InlineData(Architectures.UNetName, 4)]
+    [InlineData(Architectures.UNetName, 8)]
+    [InlineData(Architectures.UNetName, 16)]
+    [InlineData(Architectures.ResNeXtUNetName, 8)]
+    [InlineData(Architectures.LshAttentionUNetName, 8)]
+    [InlineData(Architectures.ResidualAttentionUNetName, 8)]
+    [InlineData(Architectures.ResidualAttentionUNetName, 16)]
     public void ForwardPassesOnOneDnnMatchLibtorchsOwnKernels(string arch, int width)
     {
         using var scope = torch.NewDisposeScope();
-        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, Classes = 3, BaseWidth = width, Cardinality = 4 }, seed: 3);
+        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, Classes = 3, BaseWidth = width, ResNeXt = new ResNeXtOptions(Cardinality: 4) }, seed: 3);
         net.eval();
         var x = torch.randn(new long[] { 2, 1, 75, 83 }, generator: new Generator(5));
         using var noGrad = torch.no_grad();
@@ -130,14 +130,14 @@ public sealed class BackwardKernelChoiceTests
     /// layer, for the first layer run, and sent every real training run to the slower kernels.)
     /// </summary>
     [Theory]
-    [InlineData(ModelFactory.UNetName)]
-    [InlineData(ModelFactory.ResNeXtUNetName)]
-    [InlineData(ModelFactory.AttentionUNetName)]
-    [InlineData(ModelFactory.ResidualAttentionUNet)]
+    [InlineData(Architectures.UNetName)]
+    [InlineData(Architectures.ResNeXtUNetName)]
+    [InlineData(Architectures.LshAttentionUNetName)]
+    [InlineData(Architectures.ResidualAttentionUNetName)]
     public void WidthSixteenNetworksPassTheShapeRule(string arch)
     {
         using var scope = torch.NewDisposeScope();
-        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, Classes = 3, BaseWidth = 16, Depth = 2, Cardinality = 4, AttentionLevels = [0] }, seed: 1);
+        using var net = ModelFactory.Create(new ModelOptions { Arch = arch, Classes = 3, BaseWidth = 16, Depth = 2, ResNeXt = new ResNeXtOptions(Cardinality: 4), AttentionLevels = [0] }, seed: 1);
         var loss = net.forward(torch.randn(1, 1, 32, 32)).sum();
         var choice = BackwardKernelChoice.Check(loss, net);
         Assert.DoesNotContain("channels", choice.Reason);

@@ -1,8 +1,9 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Training;
 
@@ -10,8 +11,8 @@ public class CrossValidationTests
 {
     private static (PhantomDataset Data, CrossValidationPlan Plan) Tiny(int folds = 2) =>
         (new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 }),
-         new CrossValidationPlan(folds, [ModelFactory.ResidualAttentionUNet, ModelFactory.UNetName], [AugmentationMode.Paper, AugmentationMode.None],
-             new ModelOptions { BaseWidth = 8, Depth = 2, Cardinality = 4, AttentionLevels = [0] },
+         new CrossValidationPlan(folds, [Architectures.ResidualAttentionUNetName, Architectures.UNetName], [AugmentationMode.Paper, AugmentationMode.None],
+             new ModelOptions { BaseWidth = 8, Depth = 2, ResNeXt = new ResNeXtOptions(Cardinality: 4), AttentionLevels = [0] },
              new PreprocessingOptions(Side: 32),
              new TrainingOptions { Epochs = 1, BatchSize = 4, Seed = 3 }));
 
@@ -63,7 +64,7 @@ public class CrossValidationTests
         Assert.Contains("| U-Net |", md);
         Assert.Contains("| relative change |", md);
         Assert.DoesNotContain("Partial", md);
-        var ours = CrossValidationTables.Summary(results, ModelFactory.ResidualAttentionUNet, AugmentationMode.Paper, r => r.MeanOverImages.LesionMean.Dice);
+        var ours = CrossValidationTables.Summary(results, Architectures.ResidualAttentionUNetName, AugmentationMode.Paper, r => r.MeanOverImages.LesionMean.Dice);
         Assert.Equal(2, ours.Count);
         Assert.Contains(ours.Format(), md);
 

@@ -1,10 +1,11 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using TorchSharp;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Training;
 
@@ -14,7 +15,7 @@ public sealed class NonFiniteTrainingTests
     private static TrainingRequest Request(string runDir, int epochs, bool resume = false)
     {
         var data = new PhantomDataset(6, seed: 3, new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
-        var model = new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 8, Depth = 2 };
+        var model = new ModelOptions { Arch = Architectures.UNetName, Classes = data.Labels.Count, BaseWidth = 8, Depth = 2 };
         var training = new TrainingOptions { Epochs = epochs, BatchSize = 2, Seed = 4, Threads = 2 };
         return new TrainingRequest(data, [0, 1, 2, 3], [4, 5], model, new PreprocessingOptions(Side: 48), AugmentationMode.None, training, runDir, resume);
     }

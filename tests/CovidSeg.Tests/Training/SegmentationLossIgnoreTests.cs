@@ -1,3 +1,4 @@
+using CovidSeg.Runs;
 using CovidSeg.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,9 +1,11 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
 using CovidSeg.Training;
 using TorchSharp;
+using CovidSeg.Runs;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Training;
 
@@ -12,7 +14,7 @@ public class TrainerTests
     private static TrainingRequest SmallRequest(string runDir, string arch, int epochs, AugmentationMode aug = AugmentationMode.None, bool resume = false)
     {
         var data = new PhantomDataset(8, seed: 3, new PhantomOptions { Size = 48, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
-        var model = new ModelOptions { Arch = arch, Classes = data.Labels.Count, BaseWidth = 8, Depth = 2, Cardinality = 4, AttentionLevels = [0], Attention = new LshAttentionOptions(ChunkSize: 16, GammaInit: 0.5) };
+        var model = new ModelOptions { Arch = arch, Classes = data.Labels.Count, BaseWidth = 8, Depth = 2, ResNeXt = new ResNeXtOptions(Cardinality: 4), AttentionLevels = [0], Attention = new LshAttentionOptions(ChunkSize: 16, GammaInit: 0.5) };
         var training = new TrainingOptions { Epochs = epochs, BatchSize = 3, Seed = 11, Threads = 2 };
         return new TrainingRequest(data, [0, 1, 2, 3, 4, 5], [6, 7], model, new PreprocessingOptions(Side: 48), aug, training, runDir, resume);
     }
@@ -41,16 +43,16 @@ public class TrainerTests
         using var folder = new TempFolder();
         string straight = folder.File("straight"), interrupted = folder.File("interrupted");
         // res-attention-unet draws random LSH rotations in training: the random state must survive the resume too.
-        var full = Trainer.Run(SmallRequest(straight, ModelFactory.ResidualAttentionUNet, 3, AugmentationMode.Online), SilentTrainingObserver.Instance, CancellationToken.None);
+        var full = Trainer.Run(SmallRequest(straight, Architectures.ResidualAttentionUNetName, 3, AugmentationMode.Online), SilentTrainingObserver.Instance, CancellationToken.None);
         Assert.False(full.Interrupted);
 
         using var cts = new CancellationTokenSource();
-        var stopped = Trainer.Run(SmallRequest(interrupted, ModelFactory.ResidualAttentionUNet, 3, AugmentationMode.Online), new CancelAfter(2, 1, cts), cts.Token);
+        var stopped = Trainer.Run(SmallRequest(interrupted, Architectures.ResidualAttentionUNetName, 3, AugmentationMode.Online), new CancelAfter(2, 1, cts), cts.Token);
         Assert.True(stopped.Interrupted);
         Assert.Equal(1, stopped.Manifest.Progress.CompletedEpochs);
         Assert.Equal(1, stopped.Manifest.Progress.StepsIntoEpoch);
 
-        var resumed = Trainer.Run(SmallRequest(interrupted, ModelFactory.ResidualAttentionUNet, 3, AugmentationMode.Online, resume: true), SilentTrainingObserver.Instance, CancellationToken.None);
+        var resumed = Trainer.Run(SmallRequest(interrupted, Architectures.ResidualAttentionUNetName, 3, AugmentationMode.Online, resume: true), SilentTrainingObserver.Instance, CancellationToken.None);
         Assert.False(resumed.Interrupted);
         Assert.Equal(3, resumed.Manifest.Progress.CompletedEpochs);
         Assert.Equal(full.Manifest.History.Select(h => h.TrainLoss), resumed.Manifest.History.Select(h => h.TrainLoss));
@@ -62,9 +64,9 @@ public class TrainerTests
     {
         using var folder = new TempFolder();
         string run = folder.File("run");
-        var result = Trainer.Run(SmallRequest(run, ModelFactory.UNetName, 2), SilentTrainingObserver.Instance, CancellationToken.None);
+        var result = Trainer.Run(SmallRequest(run, Architectures.UNetName, 2), SilentTrainingObserver.Instance, CancellationToken.None);
         var manifest = RunManifest.Load(run);
-        Assert.Equal(ModelFactory.UNetName, manifest.Model.Arch);
+        Assert.Equal(Architectures.UNetName, manifest.Model.Arch);
         Assert.True(manifest.Labels.SameAs(LabelSet.MedSeg));
         Assert.Equal(48, manifest.Preprocessing.Side);
         Assert.Equal(11, manifest.Training.Seed);
@@ -85,8 +87,8 @@ public class TrainerTests
     {
         using var folder = new TempFolder();
         string run = folder.File("run");
-        Trainer.Run(SmallRequest(run, ModelFactory.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None);
-        var e = Assert.Throws<CovidSegException>(() => Trainer.Run(SmallRequest(run, ModelFactory.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None));
+        Trainer.Run(SmallRequest(run, Architectures.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None);
+        var e = Assert.Throws<CovidSegException>(() => Trainer.Run(SmallRequest(run, Architectures.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None));
         Assert.Contains("--resume", e.Message);
     }
 
@@ -95,8 +97,8 @@ public class TrainerTests
     {
         using var folder = new TempFolder();
         string run = folder.File("run");
-        var result = Trainer.Run(SmallRequest(run, ModelFactory.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None);
-        using var other = ModelFactory.Create(result.Manifest.Model with { Arch = ModelFactory.ResNeXtUNetName, Cardinality = 4 });
+        var result = Trainer.Run(SmallRequest(run, Architectures.UNetName, 1), SilentTrainingObserver.Instance, CancellationToken.None);
+        using var other = ModelFactory.Create(result.Manifest.Model with { Arch = Architectures.ResNeXtUNetName, ResNeXt = new ResNeXtOptions(Cardinality: 4) });
         var e = Assert.Throws<InvalidInputException>(() => CheckpointStore.LoadModel(run, result.Manifest.LastCheckpoint!, other));
         Assert.Contains("do not fit this network", e.Message);
         Assert.Contains("model.bin", e.Message);
@@ -113,7 +115,7 @@ public class TrainerTests
         Assert.Contains("not a CovidSeg run folder", missing.Message);
 
         File.WriteAllBytes(Path.Combine(folder.Path, "garbage.bin"), [1, 2, 3, 4, 5]);
-        using var model = ModelFactory.Create(new ModelOptions { Arch = ModelFactory.UNetName, BaseWidth = 8, Depth = 2 });
+        using var model = ModelFactory.Create(new ModelOptions { Arch = Architectures.UNetName, BaseWidth = 8, Depth = 2 });
         Directory.CreateDirectory(folder.File("ck"));
         File.Copy(folder.File("garbage.bin"), Path.Combine(folder.File("ck"), CheckpointStore.ModelFile));
         var corrupt = Assert.Throws<InvalidInputException>(() => CheckpointStore.LoadModel(folder.Path, "ck", model));
@@ -124,7 +126,7 @@ public class TrainerTests
     public void TrainingLowersTheLossOnPhantomSlices()
     {
         using var folder = new TempFolder();
-        var request = SmallRequest(folder.File("run"), ModelFactory.UNetName, 20);
+        var request = SmallRequest(folder.File("run"), Architectures.UNetName, 20);
         var result = Trainer.Run(request with { Training = request.Training with { LearningRate = 3e-3 } }, SilentTrainingObserver.Instance, CancellationToken.None);
         var losses = result.Manifest.History.Select(h => h.TrainLoss).ToArray();
         Assert.True(losses[^1] < 0.7 * losses[0], $"training loss should fall by 30%: {string.Join(", ", losses)}");

@@ -3,6 +3,7 @@ using CovidSeg.Runtime;
 using CovidSeg.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Tests.Training;
 
@@ -16,10 +17,10 @@ public sealed class TrainingDeterminismTests
     private const int Runs = 5, Steps = 4, Side = 48, Batch = 2;
 
     [Theory]
-    [InlineData(ModelFactory.UNetName)]
-    [InlineData(ModelFactory.ResNeXtUNetName)]
-    [InlineData(ModelFactory.AttentionUNetName)]
-    [InlineData(ModelFactory.ResidualAttentionUNet)]
+    [InlineData(Architectures.UNetName)]
+    [InlineData(Architectures.ResNeXtUNetName)]
+    [InlineData(Architectures.LshAttentionUNetName)]
+    [InlineData(Architectures.ResidualAttentionUNetName)]
     public void FiveRunsWithOneSeedGiveIdenticalLossesAndWeights(string arch)
     {
         var first = Train(arch);
@@ -36,7 +37,7 @@ public sealed class TrainingDeterminismTests
     private static (float[] Losses, float[] Weights) Train(string arch)
     {
         using var scope = torch.NewDisposeScope();
-        var options = new ModelOptions { Arch = arch, Classes = 3, BaseWidth = 8, Depth = 2, Cardinality = 4, AttentionLevels = [0], Attention = new LshAttentionOptions(ChunkSize: 16, GammaInit: 0.5) };
+        var options = new ModelOptions { Arch = arch, Classes = 3, BaseWidth = 8, Depth = 2, ResNeXt = new ResNeXtOptions(Cardinality: 4), AttentionLevels = [0], Attention = new LshAttentionOptions(ChunkSize: 16, GammaInit: 0.5) };
         using var model = ModelFactory.Create(options, seed: 5);
         using var optimizer = torch.optim.Adam(model.parameters(), 1e-3);
         using var loss = new SegmentationLoss(LossKind.DiceCrossEntropy, null, 3);

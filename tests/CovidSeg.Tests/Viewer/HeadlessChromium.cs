@@ -12,14 +12,14 @@ namespace CovidSeg.Tests.Viewer;
 /// </summary>
 public sealed partial class HeadlessChromium : IDisposable
 {
-    private readonly Process _process;
-    private readonly ClientWebSocket _socket = new();
-    private readonly TempFolder _profile;
-    private int _nextId;
+    private readonly Process process;
+    private readonly ClientWebSocket socket = new();
+    private readonly TempFolder profile;
+    private int nextId;
 
     public static string? Executable => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
 
-    private HeadlessChromium(Process process, TempFolder profile) => (_process, _profile) = (process, profile);
+    private HeadlessChromium(Process process, TempFolder profile) => (this.process, this.profile) = (process, profile);
 
     public static async Task<HeadlessChromium> StartAsync(int width = 1400, int height = 900)
     {
@@ -53,7 +53,7 @@ public sealed partial class HeadlessChromium : IDisposable
         using var http = new HttpClient();
         var targets = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list", timeout.Token))!.AsArray();
         string page = targets.First(t => t!["type"]!.GetValue<string>() == "page")!["webSocketDebuggerUrl"]!.GetValue<string>();
-        await chromium._socket.ConnectAsync(new Uri(page), timeout.Token);
+        await chromium.socket.ConnectAsync(new Uri(page), timeout.Token);
         return chromium;
     }
 
@@ -88,10 +88,10 @@ public sealed partial class HeadlessChromium : IDisposable
 
     private async Task<JsonObject> SendAsync(string method, JsonObject parameters)
     {
-        int id = ++_nextId;
+        int id = ++nextId;
         var message = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
         var buffer = new byte[1 << 16];
         while (true)
         {
@@ -100,7 +100,7 @@ public sealed partial class HeadlessChromium : IDisposable
             WebSocketReceiveResult received;
             do
             {
-                received = await _socket.ReceiveAsync(buffer, timeout.Token);
+                received = await socket.ReceiveAsync(buffer, timeout.Token);
                 text.Write(buffer, 0, received.Count);
             } while (!received.EndOfMessage);
             var reply = JsonNode.Parse(text.ToArray())!.AsObject();
@@ -112,15 +112,15 @@ public sealed partial class HeadlessChromium : IDisposable
 
     public void Dispose()
     {
-        _socket.Dispose();
+        socket.Dispose();
         try
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            this.process.Kill(entireProcessTree: true);
+            this.process.WaitForExit(10_000);
         }
         catch (InvalidOperationException) { }
-        _process.Dispose();
-        _profile.Dispose();
+        this.process.Dispose();
+        this.profile.Dispose();
     }
 
     [GeneratedRegex(@"DevTools listening on ws://127\.0\.0\.1:(\d+)/")]

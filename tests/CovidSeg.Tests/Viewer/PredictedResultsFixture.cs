@@ -1,5 +1,5 @@
 using CovidSeg.Cli.Viewer;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Phantom;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using CovidSeg.Inference;
@@ -13,14 +13,14 @@ namespace CovidSeg.Tests.Viewer;
 /// </summary>
 public sealed class PredictedResultsFixture : IDisposable
 {
-    private readonly TempFolder _folder = new();
-    private readonly TrainedRunFixture _run = new();
+    private readonly TempFolder folder = new();
+    private readonly TrainedRunFixture run = new();
 
     public PredictedResultsFixture()
     {
-        string inputs = _folder.File("in");
-        Truth = _folder.File("gt");
-        Results = _folder.File("results");
+        string inputs = folder.File("in");
+        Truth = folder.File("gt");
+        Results = folder.File("results");
         Directory.CreateDirectory(inputs);
         Directory.CreateDirectory(Truth);
 
@@ -34,7 +34,7 @@ public sealed class PredictedResultsFixture : IDisposable
         ImageFile.WriteLabels(Path.Combine(Truth, "slice.png"), slice.Labels);
         File.WriteAllText(Path.Combine(inputs, "zbroken.png"), "not a png");
 
-        using var ensemble = Ensemble.Load([_run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
         new Predictor(ensemble, new PredictionOptions(Results, BatchSize: 2)).PredictAll([inputs]);
         Catalog = ResultsCatalog.Load(Results, Truth);
         Server = ViewerServer.StartAsync(Catalog).GetAwaiter().GetResult();
@@ -43,7 +43,7 @@ public sealed class PredictedResultsFixture : IDisposable
 
     public string Results { get; }
     public string Truth { get; }
-    public string Inputs => _folder.File("in");
+    public string Inputs => folder.File("in");
     public ResultsCatalog Catalog { get; }
     public ViewerServer Server { get; }
     public HttpClient Client { get; }
@@ -52,7 +52,7 @@ public sealed class PredictedResultsFixture : IDisposable
     {
         Client.Dispose();
         Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _run.Dispose();
-        _folder.Dispose();
+        run.Dispose();
+        folder.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CovidSeg.Data;
 using CovidSeg.Imaging.Nifti;
 using SkiaSharp;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Viewer;
 

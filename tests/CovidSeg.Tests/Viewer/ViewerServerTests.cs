@@ -7,6 +7,7 @@ using CovidSeg.Evaluation;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using SkiaSharp;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Viewer;
 

@@ -15,15 +15,15 @@ namespace CovidSeg.Data.Augmentation;
 /// </summary>
 public sealed class AugmentedSampleProvider
 {
-    private readonly IReadOnlyList<PreparedSample> _samples;
-    private readonly OnlineAugmentationOptions _online;
+    private readonly IReadOnlyList<PreparedSample> samples;
+    private readonly OnlineAugmentationOptions online;
 
     public AugmentationMode Mode { get; }
     public int Seed { get; }
-    public int BaseCount => _samples.Count;
+    public int BaseCount => this.samples.Count;
 
     /// <summary>Samples per epoch: six per slice in paper mode, one otherwise.</summary>
-    public int SamplesPerEpoch => Mode == AugmentationMode.Paper ? _samples.Count * PaperAugmentation.VariantCount : _samples.Count;
+    public int SamplesPerEpoch => Mode == AugmentationMode.Paper ? this.samples.Count * PaperAugmentation.VariantCount : this.samples.Count;
 
     /// <param name="trainingSamples">Prepared training samples; they stay owned by the caller and are never modified.</param>
     /// <param name="mode">How to expand or vary them.</param>
@@ -32,10 +32,10 @@ public sealed class AugmentedSampleProvider
     public AugmentedSampleProvider(IReadOnlyList<PreparedSample> trainingSamples, AugmentationMode mode, int seed, OnlineAugmentationOptions? online = null)
     {
         if (trainingSamples.Count == 0) throw new ArgumentException("no training samples to draw from");
-        _samples = trainingSamples;
+        this.samples = trainingSamples;
         Mode = mode;
         Seed = seed;
-        _online = (online ?? new OnlineAugmentationOptions()).Validate();
+        this.online = (online ?? new OnlineAugmentationOptions()).Validate();
     }
 
     /// <summary>As the constructor, but throws if any sample is a validation id of <paramref name="split"/>.</summary>
@@ -54,12 +54,12 @@ public sealed class AugmentedSampleProvider
         switch (Mode)
         {
             case AugmentationMode.Paper:
-                return PaperAugmentation.Variant(_samples[index / PaperAugmentation.VariantCount], index % PaperAugmentation.VariantCount);
+                return PaperAugmentation.Variant(this.samples[index / PaperAugmentation.VariantCount], index % PaperAugmentation.VariantCount);
             case AugmentationMode.Online:
                 var random = new Random(SeedMixer.Mix(Seed, epoch, index));
-                return OnlineAugmentation.Apply(_samples[index], random, _online);
+                return OnlineAugmentation.Apply(this.samples[index], random, this.online);
             default:
-                var s = _samples[index];
+                var s = this.samples[index];
                 return new PreparedSample(s.Id, s.Image.clone(), s.Mask.clone());
         }
     }

@@ -11,7 +11,7 @@ namespace CovidSeg.Imaging.Dicom;
 /// </summary>
 public sealed class DicomDataset
 {
-    private readonly SortedDictionary<DicomTag, DicomElement> _elements = new();
+    private readonly SortedDictionary<DicomTag, DicomElement> elements = new();
 
     public DicomDataset(string sourcePath = "")
     {
@@ -21,12 +21,12 @@ public sealed class DicomDataset
     /// <summary>The file this data set was read from ("" when built in memory): named in every error.</summary>
     public string SourcePath { get; }
 
-    public IEnumerable<DicomElement> Elements => _elements.Values;
-    public bool Contains(DicomTag tag) => _elements.ContainsKey(tag);
-    public DicomElement? Find(DicomTag tag) => _elements.GetValueOrDefault(tag);
+    public IEnumerable<DicomElement> Elements => elements.Values;
+    public bool Contains(DicomTag tag) => elements.ContainsKey(tag);
+    public DicomElement? Find(DicomTag tag) => elements.GetValueOrDefault(tag);
 
     /// <summary>Adds or replaces an element.</summary>
-    public void Set(DicomElement element) => _elements[element.Tag] = element;
+    public void Set(DicomElement element) => elements[element.Tag] = element;
 
     public void SetString(DicomTag tag, string vr, string value)
     {

@@ -144,22 +144,22 @@ public static class JpegLosslessDecoder
     /// <summary>Canonical Huffman decoding (T.81 Annex C and F.2.2.3): codes of each length are consecutive.</summary>
     private sealed class HuffmanTable
     {
-        private readonly int[] _maxCode = new int[17];
-        private readonly int[] _valueOffset = new int[17];
-        private readonly byte[] _symbols;
-        private readonly string _path;
+        private readonly int[] maxCode = new int[17];
+        private readonly int[] valueOffset = new int[17];
+        private readonly byte[] symbols;
+        private readonly string path;
 
         public HuffmanTable(byte[] counts, byte[] symbols, string path)
         {
-            _symbols = symbols;
-            _path = path;
+            this.symbols = symbols;
+            this.path = path;
             int code = 0, k = 0;
             for (int length = 1; length <= 16; length++)
             {
-                _valueOffset[length] = k - code;
+                valueOffset[length] = k - code;
                 code += counts[length - 1];
                 k += counts[length - 1];
-                _maxCode[length] = counts[length - 1] > 0 ? code - 1 : -1;
+                maxCode[length] = counts[length - 1] > 0 ? code - 1 : -1;
                 code <<= 1;
             }
         }
@@ -170,80 +170,80 @@ public static class JpegLosslessDecoder
             for (int length = 1; length <= 16; length++)
             {
                 code = code << 1 | bits.Read(1);
-                if (code <= _maxCode[length]) return _symbols[code + _valueOffset[length]];
+                if (code <= maxCode[length]) return this.symbols[code + valueOffset[length]];
             }
-            throw Fault(_path, "JPEG data hold a Huffman code that is not in the table (corrupt data)");
+            throw Fault(this.path, "JPEG data hold a Huffman code that is not in the table (corrupt data)");
         }
     }
 
     /// <summary>Reads entropy-coded bits, most significant first, dropping the 00 stuffed after FF and stopping at markers.</summary>
     private ref struct BitReader(ReadOnlySpan<byte> data, string path)
     {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
-        private int _buffer;
-        private int _count;
+        private readonly ReadOnlySpan<byte> data = data;
+        private int position;
+        private int buffer;
+        private int count;
 
         public int Read(int count)
         {
             int value = 0;
             for (int i = 0; i < count; i++)
             {
-                if (_count == 0) Fill();
-                _count--;
-                value = value << 1 | (_buffer >> _count) & 1;
+                if (this.count == 0) Fill();
+                this.count--;
+                value = value << 1 | (buffer >> this.count) & 1;
             }
             return value;
         }
 
         private void Fill()
         {
-            if (_position >= _data.Length) throw Fault(path, "JPEG data end in the middle of the scan (truncated frame)");
-            byte b = _data[_position++];
+            if (position >= this.data.Length) throw Fault(path, "JPEG data end in the middle of the scan (truncated frame)");
+            byte b = this.data[position++];
             if (b == 0xFF)
             {
-                byte next = _position < _data.Length ? _data[_position] : (byte)0xD9;
+                byte next = position < this.data.Length ? this.data[position] : (byte)0xD9;
                 if (next != 0x00) throw Fault(path, $"JPEG marker FF{next:X2} in the middle of the scan (truncated or corrupt frame)");
-                _position++;
+                position++;
             }
-            _buffer = b;
-            _count = 8;
+            buffer = b;
+            this.count = 8;
         }
 
         /// <summary>At a restart interval: drop the padding bits and skip the RSTn marker.</summary>
         public void Restart()
         {
-            _count = 0;
-            while (_position + 1 < _data.Length && !(_data[_position] == 0xFF && _data[_position + 1] is >= 0xD0 and <= 0xD7)) _position++;
-            if (_position + 1 >= _data.Length) throw Fault(path, "JPEG restart marker (RSTn) missing");
-            _position += 2;
+            this.count = 0;
+            while (position + 1 < this.data.Length && !(this.data[position] == 0xFF && this.data[position + 1] is >= 0xD0 and <= 0xD7)) position++;
+            if (position + 1 >= this.data.Length) throw Fault(path, "JPEG restart marker (RSTn) missing");
+            position += 2;
         }
     }
 
     /// <summary>Walks the marker segments before the scan.</summary>
     private ref struct MarkerReader(ReadOnlySpan<byte> data, string path)
     {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
+        private readonly ReadOnlySpan<byte> data = data;
+        private int position;
 
-        public readonly ReadOnlySpan<byte> Remaining => _data[_position..];
+        public readonly ReadOnlySpan<byte> Remaining => this.data[position..];
 
         public int NextMarker()
         {
             // Fill bytes (FF) may precede a marker (T.81 B.1.1.2).
-            if (_position >= _data.Length || _data[_position] != 0xFF) throw Fault(path, $"JPEG marker expected at byte {_position} of the frame");
-            while (_position < _data.Length && _data[_position] == 0xFF) _position++;
-            if (_position >= _data.Length) throw Fault(path, "JPEG data end inside a marker");
-            return _data[_position++];
+            if (position >= this.data.Length || this.data[position] != 0xFF) throw Fault(path, $"JPEG marker expected at byte {position} of the frame");
+            while (position < this.data.Length && this.data[position] == 0xFF) position++;
+            if (position >= this.data.Length) throw Fault(path, "JPEG data end inside a marker");
+            return this.data[position++];
         }
 
         public ReadOnlySpan<byte> Segment()
         {
-            if (_data.Length - _position < 2) throw Fault(path, "JPEG marker segment is truncated");
-            int length = _data[_position] << 8 | _data[_position + 1];
-            if (length < 2 || length > _data.Length - _position) throw Fault(path, $"JPEG marker segment says {length} bytes, {_data.Length - _position} remain");
-            var segment = _data.Slice(_position + 2, length - 2);
-            _position += length;
+            if (this.data.Length - position < 2) throw Fault(path, "JPEG marker segment is truncated");
+            int length = this.data[position] << 8 | this.data[position + 1];
+            if (length < 2 || length > this.data.Length - position) throw Fault(path, $"JPEG marker segment says {length} bytes, {this.data.Length - position} remain");
+            var segment = this.data.Slice(position + 2, length - 2);
+            position += length;
             return segment;
         }
     }

@@ -240,24 +240,24 @@ public sealed class NiftiHeader
     /// <summary>Reads fixed-offset fields in either byte order.</summary>
     private readonly ref struct FieldReader(ReadOnlySpan<byte> bytes, bool bigEndian)
     {
-        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private readonly ReadOnlySpan<byte> bytes = bytes;
 
         public short Int16(int offset) => bigEndian
-            ? BinaryPrimitives.ReadInt16BigEndian(_bytes[offset..])
-            : BinaryPrimitives.ReadInt16LittleEndian(_bytes[offset..]);
+            ? BinaryPrimitives.ReadInt16BigEndian(this.bytes[offset..])
+            : BinaryPrimitives.ReadInt16LittleEndian(this.bytes[offset..]);
 
         public int Int32(int offset) => bigEndian
-            ? BinaryPrimitives.ReadInt32BigEndian(_bytes[offset..])
-            : BinaryPrimitives.ReadInt32LittleEndian(_bytes[offset..]);
+            ? BinaryPrimitives.ReadInt32BigEndian(this.bytes[offset..])
+            : BinaryPrimitives.ReadInt32LittleEndian(this.bytes[offset..]);
 
         public float Single(int offset) => bigEndian
-            ? BinaryPrimitives.ReadSingleBigEndian(_bytes[offset..])
-            : BinaryPrimitives.ReadSingleLittleEndian(_bytes[offset..]);
+            ? BinaryPrimitives.ReadSingleBigEndian(this.bytes[offset..])
+            : BinaryPrimitives.ReadSingleLittleEndian(this.bytes[offset..]);
 
         /// <summary>A NUL-terminated ASCII field; bytes after the first NUL are ignored.</summary>
         public string Text(int offset, int length)
         {
-            var field = _bytes.Slice(offset, length);
+            var field = this.bytes.Slice(offset, length);
             int end = field.IndexOf((byte)0);
             if (end < 0) end = length;
             return Encoding.Latin1.GetString(field[..end]);

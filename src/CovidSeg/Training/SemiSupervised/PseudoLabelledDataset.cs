@@ -1,4 +1,5 @@
 using CovidSeg.Data;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Training.SemiSupervised;
 

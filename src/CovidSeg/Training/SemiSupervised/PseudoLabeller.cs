@@ -1,6 +1,7 @@
 using CovidSeg.Data;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
+using CovidSeg.PostProcessing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public static class PseudoLabeller
             for (int i = 0; i < batch.Length; i++)
             {
                 var (id, image) = batch[i];
-                var restored = Preprocessing.RestoreProbabilities(probabilities[i], image.Height, image.Width, ScoreKind.Probabilities);
+                var restored = ScoreRestoration.RestoreProbabilities(probabilities[i], image.Height, image.Width, ScoreKind.Probabilities);
                 var (best, bestClass) = restored.max(0);
                 yield return new TeacherPrediction(id, image, bestClass.to(uint8).contiguous().data<byte>().ToArray(),
                     best.contiguous().data<float>().ToArray());

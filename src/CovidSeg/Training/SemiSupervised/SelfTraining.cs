@@ -1,8 +1,9 @@
-using System.Text.Json;
 using CovidSeg.Data;
+using CovidSeg.Labels;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.IO;
+using CovidSeg.Runs;
 
 namespace CovidSeg.Training.SemiSupervised;
 
@@ -19,12 +20,6 @@ namespace CovidSeg.Training.SemiSupervised;
 public static class SelfTraining
 {
     public const string SummaryFile = "pseudo-labels.json";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 
     public static TrainingResult Run(SelfTrainingRequest request, ITrainingObserver observer, CancellationToken cancel)
     {
@@ -115,7 +110,6 @@ public static class SelfTraining
     {
         var summary = new
         {
-            Format = "covidseg-pseudo-labels/1",
             Teacher = Path.GetFullPath(teacherDir),
             Options = options,
             ClassNames = labels.Classes.Select(c => c.Name).ToList(),
@@ -128,6 +122,6 @@ public static class SelfTraining
                 PixelsPerClass = p.PixelsPerClass(labels.Count),
             }).ToList(),
         };
-        AtomicFile.WriteAllText(Path.Combine(studentDir, SummaryFile), JsonSerializer.Serialize(summary, JsonOptions));
+        AtomicFile.WriteAllText(Path.Combine(studentDir, SummaryFile), JsonConvention.Serialize(summary, "covidseg-pseudo-labels/1"));
     }
 }

@@ -10,9 +10,9 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 /// </summary>
 public class CtSeriesWriterTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private static NiftiVolume Volume()
     {
@@ -28,8 +28,8 @@ public class CtSeriesWriterTests : IDisposable
     public void ReadsBackOnTheSameGrid()
     {
         var volume = Volume();
-        CtSeriesWriter.Write(_temp.File("ct"), volume, CtSeriesIdentity.NewFor("P^Q", "P1", "test"));
-        var read = DicomSeriesLoader.Load(_temp.File("ct")).ToVolume();
+        CtSeriesWriter.Write(temp.File("ct"), volume, CtSeriesIdentity.NewFor("P^Q", "P1", "test"));
+        var read = DicomSeriesLoader.Load(temp.File("ct")).ToVolume();
         Assert.Equal(volume.Data, read.Data);
         var a = volume.Affine();
         var b = read.Affine();
@@ -42,7 +42,7 @@ public class CtSeriesWriterTests : IDisposable
     public void DciodvfyAcceptsTheCtImagesAndPydicomReadsTheirValues()
     {
         var volume = Volume();
-        var files = CtSeriesWriter.Write(_temp.File("ct"), volume, CtSeriesIdentity.NewFor("P^Q", "P1", "test"));
+        var files = CtSeriesWriter.Write(temp.File("ct"), volume, CtSeriesIdentity.NewFor("P^Q", "P1", "test"));
         SegmentationWriterTests.AssertDciodvfyAccepts(files[2], iod: "CTImage");
         string values = ExternalTools.RunPython(
             "import sys, pydicom; d = pydicom.dcmread(sys.argv[1]); print([float(v) for v in d.ImagePositionPatient], (d.pixel_array * float(d.RescaleSlope) + float(d.RescaleIntercept)).ravel().tolist())",
@@ -57,7 +57,7 @@ public class CtSeriesWriterTests : IDisposable
     {
         var root = new System.CommandLine.RootCommand("test");
         root.Subcommands.Add(CovidSeg.Cli.Commands.SynthCommand.Create());
-        string output = _temp.File("synth");
+        string output = temp.File("synth");
         Assert.Equal(CommandRunner.Success, CommandRunner.Invoke(root, ["synth", "--out", output, "--count", "1", "--slices", "4", "--size", "48", "--format", "dicom"]));
         var nifti = NiftiReader.Read(Path.Combine(output, "imagesTr", "phantom_000_0000.nii.gz"));
         var series = DicomSeriesLoader.Load(Path.Combine(output, "dicom", "phantom_000"));

@@ -6,13 +6,13 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 public class DicomFileReaderErrorTests : IDisposable
 {
     private const string ExplicitLe = "1.2.840.10008.1.2.1";
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private string Write(byte[] bytes, string name = "bad.dcm")
     {
-        string path = _temp.File(name);
+        string path = temp.File(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }

@@ -10,12 +10,12 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 /// </summary>
 public class DicomSeriesPydicomTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private PydicomSeries Spec(int[] stored, int rows = 3, int columns = 4) =>
-        new() { Out = _temp.File("series"), Stored = stored, Rows = rows, Columns = columns };
+        new() { Out = temp.File("series"), Stored = stored, Rows = rows, Columns = columns };
 
     /// <summary>Reads the folder and checks every voxel: HU = slope x stored + intercept, voxel (x, y, z) = column x, row y of the z-th slice along the normal.</summary>
     private static DicomSeries AssertReadsExactly(PydicomSeries spec)

@@ -11,7 +11,7 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 public static class HandBuiltDicom
 {
     public const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
-    private static int _instances;
+    private static int instances;
 
     /// <summary>One element; lengths given explicitly override the value's length (to lie about it).</summary>
     public static byte[] Element(ushort group, ushort element, string vr, byte[] value, uint? length = null)
@@ -97,7 +97,7 @@ public static class HandBuiltDicom
     public static string WriteSlice(string folder, string name, double z, double[]? orientation = null, int rows = 2, int columns = 3,
         string series = "1.2.826.0.1.3680043.13.20", string modality = "CT", double x = 0)
     {
-        string uid = "1.2.826.0.1.3680043.13.40." + Interlocked.Increment(ref _instances).ToString(CultureInfo.InvariantCulture);
+        string uid = "1.2.826.0.1.3680043.13.40." + Interlocked.Increment(ref instances).ToString(CultureInfo.InvariantCulture);
         string path = Path.Combine(folder, name);
         File.WriteAllBytes(path, Part10("1.2.840.10008.1.2.1", uid, CtDataset(uid, [x, 0, z], orientation, rows, columns, series, modality)));
         return path;

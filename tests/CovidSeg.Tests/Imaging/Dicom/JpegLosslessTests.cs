@@ -9,15 +9,15 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 /// </summary>
 public class JpegLosslessTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     /// <summary>Writes the series with pydicom, compresses every file with dcmcjpeg and returns the compressed folder.</summary>
     private string Compressed(PydicomSeries spec, params string[] options)
     {
         spec.Write();
-        string output = _temp.File("jpeg");
+        string output = temp.File("jpeg");
         Directory.CreateDirectory(output);
         foreach (string file in Directory.GetFiles(spec.Out))
         {
@@ -38,7 +38,7 @@ public class JpegLosslessTests : IDisposable
                 $"voxel {i}: read {volume.Data[i]}, expected {spec.Slope * spec.Stored[i] + spec.Intercept}");
     }
 
-    private PydicomSeries Spec(int[] stored, int rows, int columns) => new() { Out = _temp.File("plain"), Rows = rows, Columns = columns, Stored = stored };
+    private PydicomSeries Spec(int[] stored, int rows, int columns) => new() { Out = temp.File("plain"), Rows = rows, Columns = columns, Stored = stored };
 
     [DcmcjpegFact]
     public void SelectionValueOneSignedSixteenBitSlopeTwo()
@@ -55,7 +55,7 @@ public class JpegLosslessTests : IDisposable
         stored[6] = 0;
         foreach (int predictor in new[] { 1, 2, 3, 4, 5, 6, 7 })
         {
-            var spec = Spec(stored, 16, 19) with { Out = _temp.File($"plain{predictor}"), Signed = false, BitsStored = 12, Intercept = -1024 };
+            var spec = Spec(stored, 16, 19) with { Out = temp.File($"plain{predictor}"), Signed = false, BitsStored = 12, Intercept = -1024 };
             string folder = Compressed(spec, "+el", "+sv", predictor.ToString(System.Globalization.CultureInfo.InvariantCulture));
             AssertReadsExactly(folder, spec, DicomTransferSyntax.JpegLossless);
             Directory.Delete(folder, recursive: true);

@@ -11,9 +11,9 @@ namespace CovidSeg.Tests.Imaging.Dicom;
 public class SegmentationWriterTests : IDisposable
 {
     private static readonly SegmentClass[] Classes = [new(1, "ground-glass opacity", 46, 204, 113), new(2, "consolidation", 241, 196, 15), new(3, "pleural effusion", 52, 152, 219)];
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     private sealed record SegmentView(int Number, string Label, string[] Type, string Category);
     private sealed record SegView(
@@ -50,7 +50,7 @@ public class SegmentationWriterTests : IDisposable
     {
         var spec = new PydicomSeries
         {
-            Out = _temp.File("ct"), Rows = 5, Columns = 7, Stored = PydicomSeries.Ramp(5, 7, 4, 400, -200),
+            Out = temp.File("ct"), Rows = 5, Columns = 7, Stored = PydicomSeries.Ramp(5, 7, 4, 400, -200),
             RowDirection = [0.8, 0.6, 0], ColumnDirection = [0, 0, -1], Order = "shuffled", Intercept = -1024,
         };
         return DicomSeriesLoader.Load(spec.Write());
@@ -72,7 +72,7 @@ public class SegmentationWriterTests : IDisposable
     {
         var series = ObliqueSeries();
         var labels = Labels(series);
-        string path = _temp.File("seg.dcm");
+        string path = temp.File("seg.dcm");
         var written = SegmentationWriter.Write(path, series, labels, Classes, "CovidSeg test", new DateTime(2026, 1, 2, 3, 4, 5));
 
         Assert.NotNull(written);
@@ -81,7 +81,7 @@ public class SegmentationWriterTests : IDisposable
 
         AssertDciodvfyAccepts(path);
 
-        var seg = ReadWithPydicom(path, _temp.File("ct"));
+        var seg = ReadWithPydicom(path, temp.File("ct"));
         Assert.Equal(SegmentationWriter.SegmentationStorageUid, seg.SopClass);
         Assert.Equal(("SEG", "BINARY"), (seg.Modality, seg.Type));
         Assert.Equal(seg.SourceStudy, seg.Study);
@@ -107,9 +107,9 @@ public class SegmentationWriterTests : IDisposable
     [DciodvfyFact]
     public void AMultiFrameSourceIsReferencedFrameByFrame()
     {
-        var spec = new PydicomSeries { Out = _temp.File("enhanced"), Rows = 5, Columns = 7, Stored = PydicomSeries.Ramp(5, 7, 4, 400, -200), MultiFrame = true, Order = "reversed" };
+        var spec = new PydicomSeries { Out = temp.File("enhanced"), Rows = 5, Columns = 7, Stored = PydicomSeries.Ramp(5, 7, 4, 400, -200), MultiFrame = true, Order = "reversed" };
         var series = DicomSeriesLoader.Load(spec.Write());
-        string path = _temp.File("seg.dcm");
+        string path = temp.File("seg.dcm");
         var written = SegmentationWriter.Write(path, series, Labels(series), Classes, "CovidSeg test", DateTime.Now)!;
         AssertDciodvfyAccepts(path);
 
@@ -126,7 +126,7 @@ public class SegmentationWriterTests : IDisposable
     /// <summary>A two-slice series written by hand (HandBuiltDicom), 2 x 3 x 2 voxels.</summary>
     private DicomSeries TwoHandBuiltSlices()
     {
-        string source = _temp.File("hand");
+        string source = temp.File("hand");
         Directory.CreateDirectory(source);
         HandBuiltDicom.WriteSlice(source, "a.dcm", z: 0);
         HandBuiltDicom.WriteSlice(source, "b.dcm", z: 1);
@@ -137,7 +137,7 @@ public class SegmentationWriterTests : IDisposable
     public void NoLesionMeansNoSegmentation()
     {
         var series = TwoHandBuiltSlices();
-        string path = _temp.File("seg.dcm");
+        string path = temp.File("seg.dcm");
         Assert.Null(SegmentationWriter.Write(path, series, new byte[12], Classes, "CovidSeg test", DateTime.Now));
         Assert.False(File.Exists(path));
     }
@@ -146,7 +146,7 @@ public class SegmentationWriterTests : IDisposable
     public void OwnReaderReadsTheWrittenFile()
     {
         var series = TwoHandBuiltSlices();
-        string path = _temp.File("seg.dcm");
+        string path = temp.File("seg.dcm");
         byte[] labels = [0, 2, 0, 0, 0, 0, 2, 2, 2, 0, 0, 2];
         var written = SegmentationWriter.Write(path, series, labels, Classes, "CovidSeg test", DateTime.Now)!;
         var file = DicomFileReader.Read(path);

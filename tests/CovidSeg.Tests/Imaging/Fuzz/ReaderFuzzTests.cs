@@ -5,6 +5,7 @@ using CovidSeg.Imaging;
 using CovidSeg.Imaging.Nifti;
 using SkiaSharp;
 using Xunit.Abstractions;
+using CovidSeg.Labels;
 
 namespace CovidSeg.Tests.Imaging.Fuzz;
 

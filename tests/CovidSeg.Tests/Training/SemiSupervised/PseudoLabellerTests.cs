@@ -1,3 +1,4 @@
+using CovidSeg.Runs;
 using CovidSeg.Training;
 using CovidSeg.Training.SemiSupervised;
 using static TorchSharp.torch;

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
-using CovidSeg.Data.Phantom;
+using CovidSeg.Labels;
+using CovidSeg.Phantom;
 using CovidSeg.Models;
+using CovidSeg.Runs;
 using CovidSeg.Training;
 using CovidSeg.Training.SemiSupervised;
 using Xunit.Abstractions;
@@ -32,7 +34,7 @@ public class SelfTrainingTests(ITestOutputHelper output)
         var data = new FolderDataset(folder.File("labelled"), LabelSet.MedSeg);
         var truth = new FolderDataset(folder.File("unlabelled"), LabelSet.MedSeg);
         var teacher = new TrainingRequest(data, [0, 1, 2, 3], [],
-            new ModelOptions { Arch = ModelFactory.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 3 },
+            new ModelOptions { Arch = Architectures.UNetName, Classes = data.Labels.Count, BaseWidth = 16, Depth = 3 },
             new PreprocessingOptions(Side: 64), AugmentationMode.Online,
             new TrainingOptions
             {
@@ -84,7 +86,7 @@ public class SelfTrainingTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         PhantomExport.WriteSlices(folder.File("unlabelled"), new PhantomDataset(6, seed: 9, new PhantomOptions { Size = 32 }));
         var data = new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 });
-        var plan = new CrossValidationPlan(2, [ModelFactory.UNetName], [AugmentationMode.None],
+        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None],
             new ModelOptions { BaseWidth = 8, Depth = 2 }, new PreprocessingOptions(Side: 32),
             new TrainingOptions { Epochs = 1, BatchSize = 4, Seed = 3 },
             new SelfTrainingPlan(new UnlabelledImages(folder.File("unlabelled")),
@@ -93,13 +95,13 @@ public class SelfTrainingTests(ITestOutputHelper output)
 
         var results = CrossValidation.Run(data, plan, outDir, SilentTrainingObserver.Instance, CancellationToken.None);
 
-        string studentArch = ModelFactory.UNetName + CrossValidationPlan.SelfTrainedSuffix;
+        string studentArch = Architectures.UNetName + CrossValidationPlan.SelfTrainedSuffix;
         Assert.Equal(4, results.Count);
         var folds = KFoldSplit.Load(Path.Combine(outDir, CrossValidation.FoldsFile));
         for (int fold = 0; fold < 2; fold++)
         {
             var heldOut = folds.Folds[fold];
-            var teacherDir = CrossValidation.FoldDirectory(outDir, AugmentationMode.None, ModelFactory.UNetName, fold);
+            var teacherDir = CrossValidation.FoldDirectory(outDir, AugmentationMode.None, Architectures.UNetName, fold);
             var studentDir = CrossValidation.FoldDirectory(outDir, AugmentationMode.None, studentArch, fold);
             var teacherRun = RunManifest.Load(teacherDir);
             var studentRun = RunManifest.Load(studentDir);
@@ -121,7 +123,7 @@ public class SelfTrainingTests(ITestOutputHelper output)
     [Fact]
     public void CrossValidationRefusesEarlyStoppingOnTheHeldOutFold()
     {
-        var plan = new CrossValidationPlan(2, [ModelFactory.UNetName], [AugmentationMode.None], new ModelOptions(),
+        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None], new ModelOptions(),
             new PreprocessingOptions(Side: 32), new TrainingOptions { EarlyStoppingPatience = 3 });
         var e = Assert.Throws<CovidSegException>(plan.Validate);
         Assert.Contains("held-out fold", e.Message);

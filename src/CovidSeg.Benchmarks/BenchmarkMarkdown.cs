@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using CovidSeg.IO;
+
+namespace CovidSeg.Benchmarks;
+
+/// <summary>
+/// Writes a <see cref="BenchmarkReport"/> as Markdown. In an existing file only the part between
+/// <see cref="BeginMarker"/> and <see cref="EndMarker"/> is replaced, so the hand-written analysis around the numbers
+/// (what limits a missed target, what was changed) survives a rerun.
+/// </summary>
+public static class BenchmarkMarkdown
+{
+    public const string BeginMarker = "<!-- covidseg bench: begin (generated, do not edit by hand) -->";
+    public const string EndMarker = "<!-- covidseg bench: end -->";
+
+    public static string Render(BenchmarkReport report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var m = report.Machine;
+        var sb = new StringBuilder();
+        sb.AppendLine(BeginMarker);
+        sb.AppendLine($"Measured {report.Started.ToString("yyyy-MM-dd HH:mm", inv)} UTC in {report.Duration.TotalMinutes.ToString("0.0", inv)} min by");
+        sb.AppendLine();
+        sb.AppendLine("```");
+        sb.AppendLine(report.Command);
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine($"- Machine: {m.Cpu}, {m.LogicalCores} logical cores, {BenchmarkTables.F(m.MemoryGiB, 1)} GiB; vector extensions: {m.VectorExtensions}.");
+        sb.AppendLine($"- libtorch {m.LibTorchVersion} (TorchSharp {m.TorchSharpVersion}), {m.Threads} threads; CovidSeg {m.CovidSegVersion}; {m.OperatingSystem}.");
+        sb.AppendLine(m.FreedMemoryRetained
+            ? "- Heap: freed memory kept for reuse (glibc mallopt, as every covidseg command runs; COVIDSEG_HEAP=default turns it off)."
+            : "- Heap: glibc's default policy (large blocks mapped and unmapped each time).");
+        sb.AppendLine($"- 1-minute load average before {BenchmarkTables.F(report.LoadBefore, 2)}, after {BenchmarkTables.F(report.LoadAfter, 2)} " +
+                      "(above the thread count means another process shared the cores).");
+        sb.AppendLine($"- Every row: one warm-up, then the median of its runs; spread = ±half the fastest-to-slowest range, relative to the median.");
+        foreach (var table in BenchmarkTables.Build(report))
+        {
+            sb.AppendLine();
+            sb.AppendLine($"### {table.Title}");
+            sb.AppendLine();
+            var markdown = new MarkdownTable(table.Headers);
+            foreach (var row in table.Rows) markdown.Row(row);
+            markdown.AppendTo(sb);
+            if (table.Note is { } note)
+            {
+                sb.AppendLine();
+                sb.AppendLine(note);
+            }
+        }
+        sb.AppendLine(EndMarker);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the report into <paramref name="path"/>, keeping everything outside the markers.</summary>
+    public static void Write(string path, BenchmarkReport report)
+    {
+        string generated = Render(report);
+        string text;
+        if (File.Exists(path) && File.ReadAllText(path) is var existing
+            && existing.IndexOf(BeginMarker, StringComparison.Ordinal) is int begin and >= 0
+            && existing.IndexOf(EndMarker, begin, StringComparison.Ordinal) is int end and >= 0)
+        {
+            text = existing[..begin] + generated.TrimEnd('\n') + existing[(end + EndMarker.Length)..];
+        }
+        else
+        {
+            text = "# Benchmarks\n\nSpeed and memory of CovidSeg on the machine that ran `covidseg bench`. The section between the markers is " +
+                   "rewritten by each run; notes outside it are kept.\n\n" + generated;
+        }
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(path, text);
+    }
+}
