@@ -6,6 +6,7 @@ namespace CovidSeg.Tests.Models;
 /// LSH attention's largest tensor grows linearly with the number of positions, full attention's quadratically.
 /// The measured peak memory (AttentionMemoryProbe) belongs to the benchmark, not to the test suite.
 /// </summary>
+[Collection(CovidSeg.Tests.Runtime.ProcessMemoryCollection.Name)]
 public class LshAttentionMemoryTests
 {
     [Fact]
