@@ -22,31 +22,36 @@ public static class PseudoLabeller
     public static LabelMask Threshold(Tensor probabilities, IReadOnlyList<double> thresholds)
     {
         if (probabilities.dim() != 3) throw new ArgumentException($"expected class probabilities [C, H, W], got [{string.Join(", ", probabilities.shape)}]");
-        using var scope = NewDisposeScope();
-        var (best, bestClass) = probabilities.to(float32).max(0);
-        var prediction = new TeacherPrediction("", new GreyImage(1, 1, [0f], IntensityScale.Display8Bit),
-            bestClass.to(uint8).contiguous().data<byte>().ToArray(), best.contiguous().data<float>().ToArray());
-        return Threshold(prediction, thresholds, (int)probabilities.shape[2], (int)probabilities.shape[1]);
+        var (classes, confidence) = MostProbable(probabilities);
+        return Threshold(classes, confidence, thresholds, (int)probabilities.shape[2], (int)probabilities.shape[1]);
     }
 
-    /// <summary>A teacher's prediction kept where each pixel's confidence reaches its class's threshold.</summary>
-    public static LabelMask Threshold(TeacherPrediction prediction, IReadOnlyList<double> thresholds, int width, int height)
+    /// <summary>Each pixel's class kept where its confidence reaches that class's threshold.</summary>
+    private static LabelMask Threshold(byte[] classes, float[] confidence, IReadOnlyList<double> thresholds, int width, int height)
     {
         // Compared in float32, the precision of the probabilities, so a threshold of 0.9 keeps a probability of 0.9f.
         var perClass = thresholds.Select(t => (float)t).ToArray();
-        var labels = new byte[prediction.Classes.Length];
+        var labels = new byte[classes.Length];
         for (int i = 0; i < labels.Length; i++)
         {
-            byte c = prediction.Classes[i];
-            labels[i] = prediction.Confidence[i] >= perClass[c] ? c : (byte)SegmentationLoss.IgnoredLabel;
+            byte c = classes[i];
+            labels[i] = confidence[i] >= perClass[c] ? c : (byte)SegmentationLoss.IgnoredLabel;
         }
         return new LabelMask(width, height, labels);
+    }
+
+    /// <summary>The most probable class of each pixel of probabilities [C, H, W], and its probability, in row order.</summary>
+    private static (byte[] Classes, float[] Confidence) MostProbable(Tensor probabilities)
+    {
+        using var scope = NewDisposeScope();
+        var (best, bestClass) = probabilities.to(float32).max(0);
+        return (bestClass.to(uint8).contiguous().data<byte>().ToArray(), best.contiguous().data<float>().ToArray());
     }
 
     /// <summary>The pseudo-label of <paramref name="prediction"/> under per-class <paramref name="thresholds"/>.</summary>
     public static PseudoLabel Label(TeacherPrediction prediction, IReadOnlyList<double> thresholds)
     {
-        var mask = Threshold(prediction, thresholds, prediction.Image.Width, prediction.Image.Height);
+        var mask = Threshold(prediction.Classes, prediction.Confidence, thresholds, prediction.Image.Width, prediction.Image.Height);
         long confident = mask.Labels.LongCount(l => l != SegmentationLoss.IgnoredLabel);
         long lesion = mask.Labels.LongCount(l => l != 0 && l != SegmentationLoss.IgnoredLabel);
         return new PseudoLabel(prediction.Id, prediction.Image, mask, (double)confident / mask.Labels.Length, (double)lesion / mask.Labels.Length);
@@ -63,10 +68,8 @@ public static class PseudoLabeller
             for (int i = 0; i < batch.Length; i++)
             {
                 var (id, image) = batch[i];
-                var restored = ScoreRestoration.RestoreProbabilities(probabilities[i], image.Height, image.Width, ScoreKind.Probabilities);
-                var (best, bestClass) = restored.max(0);
-                yield return new TeacherPrediction(id, image, bestClass.to(uint8).contiguous().data<byte>().ToArray(),
-                    best.contiguous().data<float>().ToArray());
+                var (classes, confidence) = MostProbable(ScoreRestoration.RestoreProbabilities(probabilities[i], image.Height, image.Width, ScoreKind.Probabilities));
+                yield return new TeacherPrediction(id, image, classes, confidence);
             }
         }
     }

@@ -24,11 +24,15 @@ public static class SelfTraining
     public static TrainingResult Run(SelfTrainingRequest request, ITrainingObserver observer, CancellationToken cancel)
     {
         var options = request.Pseudo.Validate();
-        var result = Trainer.Run(request.Teacher with { ResumeRun = HasRun(request.Teacher.RunDirectory) }, observer, cancel);
-        if (result.Interrupted) return result;
         var validation = new HashSet<int>(request.Teacher.ValidationIndices);
         if (request.Teacher.TrainIndices.Any(validation.Contains))
             throw new ArgumentException("a validation slice is among the teacher's training slices");
+        var result = Trainer.Run(request.Teacher with { ResumeRun = HasRun(request.Teacher.RunDirectory) }, observer, cancel);
+        if (result.Interrupted) return result;
+        // The labelled training slices are the same in every round, and so is the histogram they give.
+        var matching = options.MatchIntensities
+            ? HistogramMatching.ToImages(request.Teacher.TrainIndices.Select(i => request.Teacher.Data.Load(i).Image))
+            : null;
 
         string teacherDir = request.Teacher.RunDirectory;
         for (int round = 1; round <= options.Rounds; round++)
@@ -36,9 +40,6 @@ public static class SelfTraining
             string studentDir = round == options.Rounds
                 ? request.StudentDirectory
                 : Path.Combine(request.StudentDirectory, $"round-{round}");
-            var matching = options.MatchIntensities
-                ? HistogramMatching.ToImages(request.Teacher.TrainIndices.Select(i => request.Teacher.Data.Load(i).Image))
-                : null;
             var pseudo = LabelWithTeacher(teacherDir, request.Unlabelled, options, matching, request.Teacher.Training.Seed + round, observer, cancel);
             var data = new PseudoLabelledDataset(request.Teacher.Data, pseudo.Labels, request.Unlabelled.Source);
             int repeats = LabelledRepeats(request.Teacher.TrainIndices.Count, pseudo.Labels.Count);
