@@ -50,7 +50,7 @@ public static class CrossValidation
             string metricsPath = Path.Combine(dir, MetricsFile);
             var (train, validation) = split.Fold(fold).IndicesIn(data);
             var request = new TrainingRequest(data, train, validation, plan.Model with { Arch = arch, Classes = data.Labels.Count },
-                plan.Preprocessing, aug, plan.Training, dir, File.Exists(Path.Combine(dir, RunManifest.FileName)));
+                plan.Preprocessing, aug, plan.Training, dir, File.Exists(Path.Combine(dir, RunManifest.FileName)), ValidationPicksCheckpoint: false);
             if (File.Exists(metricsPath))
             {
                 results.Add(new FoldResult(arch, aug, fold, MetricsReport.Load(metricsPath), TrainingSecondsOf(RunManifest.Load(dir))));

@@ -82,7 +82,8 @@ public static class Trainer
                 trained.Clock.Elapsed.TotalSeconds, trained.ImagesPerSecond);
             history.Add(record);
 
-            var verdict = EpochVerdict.Judge(manifest.BestLesionDice, globalLesionDice, sinceBest, options.EarlyStoppingPatience, epoch, options.Epochs);
+            // A validation Dice that may not pick checkpoints is withheld from the verdict, which then keeps every epoch as the latest best.
+            var verdict = EpochVerdict.Judge(manifest.BestLesionDice, request.ValidationPicksCheckpoint ? globalLesionDice : null, sinceBest, options.EarlyStoppingPatience, epoch, options.Epochs);
             sinceBest = verdict.SinceBest;
             var (isBest, stopEarly, finished) = (verdict.IsBest, verdict.StopEarly, verdict.Finished);
             string name = $"epoch-{epoch + 1:D4}";
