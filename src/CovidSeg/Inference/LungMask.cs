@@ -20,8 +20,8 @@ public sealed record LungMaskResult(LabelMask Mask, string Method);
 /// <item>holes filled, then a closing with a disk of <see cref="ClosingRadiusMm"/> and holes filled again, so vessels,
 /// dense lesions and lesions on the lung wall join the lung.</item>
 /// </list>
-/// Lungs that touch the image border (tightly cropped slices) are removed with the outside air; the report then says
-/// no lung was found.
+/// A slice cropped to the chest (most of its border tissue, see <see cref="IsCroppedToChest"/>) has no outside air, so
+/// steps 2's removals are skipped there and lungs that reach the image edge are kept.
 /// </summary>
 public static class LungMask
 {
@@ -107,18 +107,51 @@ public static class LungMask
             ? Math.Max(1, (int)Math.Round(TableOpeningMm / Math.Min(s.X, s.Y)))
             : Math.Max(1, (int)Math.Round(0.01 * Math.Min(slice.Width, slice.Height)));
 
+    /// <summary>Share of the image border that must be tissue for a slice to count as cropped to the chest.</summary>
+    public const double CroppedBorderTissueShare = 0.5;
+
+    /// <summary>
+    /// Whether the slice shows no air around the body: most of its border is tissue (in a whole-body field of view the
+    /// border is air, apart from the table), so air touching the border is lung, not outside air.
+    /// </summary>
+    public static bool IsCroppedToChest(byte[] air, int width, int height)
+    {
+        long tissue = 0, border = 0;
+        void Count(int i)
+        {
+            border++;
+            if (air[i] == 0) tissue++;
+        }
+        for (int x = 0; x < width; x++)
+        {
+            Count(x);
+            if (height > 1) Count((height - 1) * width + x);
+        }
+        for (int y = 1; y < height - 1; y++)
+        {
+            Count(y * width);
+            if (width > 1) Count(y * width + width - 1);
+        }
+        return tissue >= CroppedBorderTissueShare * border;
+    }
+
     private static LabelMask Refine(byte[] candidates, GreyImage slice)
     {
         int w = slice.Width, h = slice.Height;
-        // Body: the largest non-air region once thin parts (the table) are cut off, as its convex hull.
-        var tissue = new byte[candidates.Length];
-        for (int i = 0; i < tissue.Length; i++) tissue[i] = candidates[i] == 0 ? (byte)1 : (byte)0;
-        tissue = Morphology.Open(tissue, w, h, OpeningRadiusPixels(slice));
-        BinaryRegions.KeepLargest(tissue, w, h, maxRegions: 1, minShareOfLargest: 0);
-        var body = ConvexHullFill.Fill(tissue, w, h);
-        for (int i = 0; i < candidates.Length; i++)
-            if (body[i] == 0) candidates[i] = 0;
-        BinaryRegions.RemoveBorderConnected(candidates, w, h);
+        // On a slice cropped to the chest the lungs reach the image edge and there is no outside air: removing air outside
+        // the body's hull or touching the border would remove the lungs themselves.
+        if (!IsCroppedToChest(candidates, w, h))
+        {
+            // Body: the largest non-air region once thin parts (the table) are cut off, as its convex hull.
+            var tissue = new byte[candidates.Length];
+            for (int i = 0; i < tissue.Length; i++) tissue[i] = candidates[i] == 0 ? (byte)1 : (byte)0;
+            tissue = Morphology.Open(tissue, w, h, OpeningRadiusPixels(slice));
+            BinaryRegions.KeepLargest(tissue, w, h, maxRegions: 1, minShareOfLargest: 0);
+            var body = ConvexHullFill.Fill(tissue, w, h);
+            for (int i = 0; i < candidates.Length; i++)
+                if (body[i] == 0) candidates[i] = 0;
+            BinaryRegions.RemoveBorderConnected(candidates, w, h);
+        }
         BinaryRegions.KeepLargest(candidates, w, h, maxRegions: 2, SecondLungShare);
         BinaryRegions.FillHoles(candidates, w, h);
         var closed = Morphology.Close(candidates, w, h, ClosingRadiusPixels(slice));

@@ -51,6 +51,56 @@ public class LungMaskTests
         }
     }
 
+    /// <summary>
+    /// COVID-SemiSeg's slices are cropped to the chest, so the lungs reach the image edge. The border-connected air that
+    /// a whole-body field of view must drop is lung here (before this was handled, one lung or both were lost).
+    /// </summary>
+    [Fact]
+    public void DisplaySliceCroppedToTheLungsKeepsLungsThatReachTheEdge()
+    {
+        for (int seed = 5; seed < 8; seed++)
+        {
+            var slice = ChestPhantom.GenerateSlice(seed, new PhantomOptions { Size = 128 });
+            var lung = AeratedLung(slice.Lung.Labels, slice.Labels.Labels);
+            int x0 = 127, x1 = 0, y0 = 127, y1 = 0;
+            for (int y = 0; y < 128; y++)
+            for (int x = 0; x < 128; x++)
+                if (lung[y * 128 + x] != 0) (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x), Math.Min(y0, y), Math.Max(y1, y));
+            // Cut inside the lungs' bounding box by 2 pixels, so both lungs touch the edge.
+            (x0, x1, y0, y1) = (x0 + 2, x1 - 2, y0 + 2, y1 - 2);
+            int w = x1 - x0 + 1, h = y1 - y0 + 1;
+            byte[] levels = GreyLevels.ToDisplay8(slice.Image);
+            var pixels = new float[w * h];
+            var cropLung = new byte[w * h];
+            for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                pixels[y * w + x] = levels[(y + y0) * 128 + x + x0];
+                cropLung[y * w + x] = lung[(y + y0) * 128 + x + x0];
+            }
+            var display = new GreyImage(w, h, pixels, IntensityScale.Display8Bit);
+            var result = LungMask.FromDisplay(display);
+            double dice = Dice(result.Mask.Labels, cropLung);
+            Assert.True(dice > 0.85, $"seed {seed}: Dice vs true lung without effusion {dice:F3} on a {w}x{h} crop");
+        }
+    }
+
+    [Fact]
+    public void CroppedSlicesAreToldFromWholeBodyViewsByTheirBorder()
+    {
+        // 1 = air. A whole field of view: air all round the body. A crop: tissue all round, lung touching one side.
+        var whole = new byte[10 * 10];
+        for (int y = 0; y < 10; y++)
+        for (int x = 0; x < 10; x++)
+            whole[y * 10 + x] = x is 0 or 9 || y is 0 or 9 ? (byte)1 : (byte)0;
+        var crop = new byte[10 * 10];
+        for (int y = 2; y < 6; y++)
+        for (int x = 0; x < 4; x++)
+            crop[y * 10 + x] = 1;
+        Assert.False(LungMask.IsCroppedToChest(whole, 10, 10));
+        Assert.True(LungMask.IsCroppedToChest(crop, 10, 10));
+    }
+
     [Fact]
     public void VolumeLungMaskSliceBySliceMatchesThePhantomLung()
     {
