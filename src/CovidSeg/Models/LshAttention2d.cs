@@ -96,16 +96,18 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         var keys = Keys(queries);
 
         // Sort order of each (image, head, round): by bucket, then by position (keys are unique, so the sort is stable).
-        // Then the row (of the N*heads*L rows) each sorted slot reads, and the rows each chunk's keys come from.
+        // Then the row each sorted slot reads, and the rows each chunk's keys come from. Rows are those of the
+        // projections' own N x L x heads layout (row (image * L + position) * heads + head), which needs no copy.
         Tensor order, querySlots, keySlots;
         using (torch.no_grad())
         {
             var buckets = HashBuckets(keys, BucketCount(length));
             var positions = torch.arange(length, dtype: ScalarType.Int64, device: device);
             order = (buckets * length + positions).argsort(-1).reshape(batch, length);
-            var sequenceStart = torch.arange(sequences, dtype: ScalarType.Int64, device: device)
-                .mul(length).unsqueeze(1).expand(sequences, rounds).reshape(batch, 1);
-            var rows = order + sequenceStart;
+            var sequenceStart = torch.arange(n, dtype: ScalarType.Int64, device: device).mul(length * heads).unsqueeze(1)
+                .add(torch.arange(heads, dtype: ScalarType.Int64, device: device)) // n x heads
+                .view(sequences, 1).expand(sequences, rounds).reshape(batch, 1);
+            var rows = order.mul(heads).add_(sequenceStart);
             // Padded slots read real rows instead of zeros: PaddingScore gives their keys a weight of exactly 0 and
             // their queries' outputs are dropped, so what they hold never shows, and no zero-padded copy is made.
             if (padded > length) rows = torch.cat([rows, rows.narrow(1, 0, padded - length)], 1);
@@ -116,10 +118,9 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
 
         // One gather each, the look-back included: no sorted copy, no zero padding, no concatenation of keys or values.
         // Scale the small queries rather than the large scores.
-        var chunkQueries = queries.mul(1.0 / Math.Sqrt(dim)).reshape(sequences * length, dim)
-            .index_select(0, querySlots).view(batch, chunks, chunk, dim);
-        var chunkKeys = keys.reshape(sequences * length, dim).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
-        var chunkValues = values.reshape(sequences * length, dim).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
+        var chunkQueries = Rows(queries.mul(1.0 / Math.Sqrt(dim))).index_select(0, querySlots).view(batch, chunks, chunk, dim);
+        var chunkKeys = Rows(keys).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
+        var chunkValues = Rows(values).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
 
         // In place: matmul's backward keeps its inputs, not its output, so this saves one scores-sized copy.
         var scores = chunkQueries.matmul(chunkKeys.transpose(-1, -2)) // batch x chunks x chunk x keys
@@ -127,18 +128,26 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         var weights = scores.softmax(-1);
         var attended = weights.matmul(chunkValues);
 
-        // Undo the sort: row i of the sorted sequence holds position order[i].
+        // Undo the sort (row i of the sorted sequence holds position order[i]) straight into an N x L x heads x rounds
+        // layout, so the result is a view of N x L x C that the output projection takes without a copy.
         var undo = torch.empty_like(order).scatter_(1, order, torch.arange(length, dtype: ScalarType.Int64, device: device).expand(batch, length));
-        var flatUndo = (undo + torch.arange(batch, dtype: ScalarType.Int64, device: device).mul(padded).unsqueeze(1)).flatten();
-        var perRound = attended.reshape(batch * padded, dim).index_select(0, flatUndo).view(n, heads, rounds, length, dim);
-        if (rounds == 1) return perRound.squeeze(2).MoveToOuterDisposeScope();
+        var undoRows = (undo + torch.arange(batch, dtype: ScalarType.Int64, device: device).mul(padded).unsqueeze(1))
+            .view(n, heads, rounds, length).permute(0, 3, 1, 2).flatten();
+        var perRound = attended.reshape(batch * padded, dim).index_select(0, undoRows).view(n, length, heads, rounds, dim);
+        if (rounds == 1) return perRound.view(n, length, heads, dim).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
         // log-sum-exp of each query's scores, from what softmax already computed: the largest score minus the log of its
         // weight (that weight is at least 1 / keys, so the log is well conditioned; the gradient is the softmax, as it must be).
         var normaliser = LargestAlongLast(scores).sub(LargestAlongLast(weights).log());
         var roundNormaliser = normaliser.view(batch, padded).gather(1, undo).view(n, heads, rounds, length);
-        var roundWeights = roundNormaliser.softmax(2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
-        return perRound.mul(roundWeights).sum(2).MoveToOuterDisposeScope();
+        var roundWeights = roundNormaliser.softmax(2).permute(0, 3, 1, 2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
+        return perRound.mul(roundWeights).sum(3).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The N x heads x L x d <paramref name="perHead"/> as N*L*heads rows of d: a view when it is a permuted view of
+    /// N x L x heads x d, as the projections' heads are (<see cref="SharedQkSelfAttention2d"/>), a copy otherwise.
+    /// </summary>
+    private static Tensor Rows(Tensor perHead) => perHead.permute(0, 2, 1, 3).reshape(-1, perHead.shape[3]);
 
     /// <summary>
     /// The largest value along the last dimension. Without gradients amax, libtorch's values-only reduction, is several
