@@ -135,9 +135,7 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
             .view(n, heads, rounds, length).permute(0, 3, 1, 2).flatten();
         var perRound = attended.reshape(batch * padded, dim).index_select(0, undoRows).view(n, length, heads, rounds, dim);
         if (rounds == 1) return perRound.view(n, length, heads, dim).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
-        // log-sum-exp of each query's scores, from what softmax already computed: the largest score minus the log of its
-        // weight (that weight is at least 1 / keys, so the log is well conditioned; the gradient is the softmax, as it must be).
-        var normaliser = LargestAlongLast(scores).sub(LargestAlongLast(weights).log());
+        var normaliser = LogSumExp(scores, weights);
         var roundNormaliser = normaliser.view(batch, padded).gather(1, undo).view(n, heads, rounds, length);
         var roundWeights = roundNormaliser.softmax(2).permute(0, 3, 1, 2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
         return perRound.mul(roundWeights).sum(3).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
@@ -150,12 +148,19 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
     private static Tensor Rows(Tensor perHead) => perHead.permute(0, 2, 1, 3).reshape(-1, perHead.shape[3]);
 
     /// <summary>
-    /// The largest value along the last dimension. Without gradients amax, libtorch's values-only reduction, is several
-    /// times faster than max with indices; with gradients max's backward (one scatter) is cheaper than amax's (masks
-    /// and counts over the whole tensor). Both give the same values, and the same gradient where the largest is unique.
+    /// log-sum-exp of each row of <paramref name="scores"/> from what softmax already computed (<paramref name="weights"/>):
+    /// the largest score minus the log of the largest weight (at least 1 / keys, so the log is well conditioned).
+    /// Its gradient, the softmax, is attached directly: scores - scores.detach() is exactly zero and passes gradients
+    /// unchanged. That is cheaper than differentiating the two maxima (reductions with indices, then scatters), and
+    /// amax, libtorch's values-only reduction, is several times faster than max with indices.
     /// </summary>
-    private static Tensor LargestAlongLast(Tensor tensor) =>
-        torch.is_grad_enabled() && tensor.requires_grad ? tensor.max(-1).values : tensor.amax([-1L]);
+    private static Tensor LogSumExp(Tensor scores, Tensor weights)
+    {
+        Tensor value;
+        using (torch.no_grad()) value = scores.amax([-1L]).sub_(weights.amax([-1L]).log_());
+        if (!torch.is_grad_enabled() || !scores.requires_grad) return value;
+        return scores.sub(scores.detach()).mul_(weights.detach()).sum(-1).add_(value);
+    }
 
     /// <summary>Keys of each chunk followed by those of the chunk before it (chunk 0 looks back to the last chunk).</summary>
     private static Tensor LookOneBack(Tensor chunked)
