@@ -13,8 +13,9 @@ namespace CovidSeg.Models;
 /// positions are never attended to), and each chunk attends to itself and the chunk before it (wrapping around).
 /// A position attends to itself only when nothing else is there; there is no causal mask, an image has no order.
 /// The rounds are combined by their log-sum-exp normalisers: out = sum_r exp(lse_r - logsumexp_r lse_r) out_r.
-/// Everything is batched tensor work (one bmm over all chunks of all heads and rounds); memory grows linearly with
-/// the number of positions: the scores take heads x rounds x L x 2*ChunkSize elements.
+/// Everything is batched tensor work (one product hashes all rounds, one gather per tensor builds every chunk with
+/// its look-back, one bmm covers all chunks of all heads and rounds); memory grows linearly with the number of
+/// positions: the scores take heads x rounds x L x 2*ChunkSize elements.
 /// </para>
 /// <para>
 /// Rotations are drawn from torch's global generator on every call in training mode and from a generator seeded with
@@ -60,8 +61,8 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         long chunk = ChunkLength(length), chunks = ChunkCount(length);
         long keysPerQuery = chunks > 1 ? 2 * chunk : chunk;
         long scores = (long)batch * Heads * Options.Rounds * chunks * chunk * keysPerQuery;
-        long half = BucketCount(length) / 2;
-        long hashSlice = half == 0 ? 0 : (long)batch * Heads * Math.Min(length, HashSliceLength(batch, half)) * half;
+        long projections = Options.Rounds * (BucketCount(length) / 2L); // all rounds are hashed in one product
+        long hashSlice = projections == 0 ? 0 : (long)batch * Heads * Math.Min(length, HashSliceLength(batch, projections)) * projections;
         return Math.Max(scores, hashSlice);
     }
 
@@ -87,41 +88,39 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         long n = queries.shape[0], heads = queries.shape[1], length = queries.shape[2], dim = queries.shape[3];
         int rounds = Options.Rounds;
         long chunk = ChunkLength(length), chunks = ChunkCount(length), padded = chunk * chunks;
-        long batch = n * heads * rounds; // one sorted sequence per (image, head, round)
+        long keysPerQuery = chunks > 1 ? 2 * chunk : chunk;
+        long sequences = n * heads, batch = sequences * rounds; // one sorted sequence per (image, head, round)
         var device = queries.device;
 
+        // Normalised once for every round: the keys of the sorted queries are the sorted keys.
+        var keys = Keys(queries);
+
         // Sort order of each (image, head, round): by bucket, then by position (keys are unique, so the sort is stable).
-        Tensor order;
+        // Then the row each sorted slot reads, and the rows each chunk's keys come from. Rows are those of the
+        // projections' own N x L x heads layout (row (image * L + position) * heads + head), which needs no copy.
+        Tensor order, querySlots, keySlots;
         using (torch.no_grad())
         {
-            var buckets = HashBuckets(queries, BucketCount(length));
+            var buckets = HashBuckets(keys, BucketCount(length));
             var positions = torch.arange(length, dtype: ScalarType.Int64, device: device);
             order = (buckets * length + positions).argsort(-1).reshape(batch, length);
+            var sequenceStart = torch.arange(n, dtype: ScalarType.Int64, device: device).mul(length * heads).unsqueeze(1)
+                .add(torch.arange(heads, dtype: ScalarType.Int64, device: device)) // n x heads
+                .view(sequences, 1).expand(sequences, rounds).reshape(batch, 1);
+            var rows = order.mul(heads).add_(sequenceStart);
+            // Padded slots read real rows instead of zeros: PaddingScore gives their keys a weight of exactly 0 and
+            // their queries' outputs are dropped, so what they hold never shows, and no zero-padded copy is made.
+            if (padded > length) rows = torch.cat([rows, rows.narrow(1, 0, padded - length)], 1);
+            var chunked = rows.view(batch, chunks, chunk);
+            querySlots = chunked.flatten();
+            keySlots = (chunks > 1 ? LookOneBack(chunked) : chunked).flatten();
         }
 
-        // Gather the sorted queries and values through flat row indices into the N*heads*L rows.
-        var sequenceStart = torch.arange(n * heads, dtype: ScalarType.Int64, device: device)
-            .mul(length).unsqueeze(1).expand(n * heads, rounds).reshape(batch, 1);
-        var flatOrder = (order + sequenceStart).flatten();
-        var sortedQueries = queries.reshape(n * heads * length, dim).index_select(0, flatOrder).view(batch, length, dim);
-        var sortedValues = values.reshape(n * heads * length, dim).index_select(0, flatOrder).view(batch, length, dim);
-        if (padded > length)
-        {
-            long extra = padded - length;
-            var zeros = torch.zeros(batch, extra, dim, dtype: queries.dtype, device: device);
-            sortedQueries = torch.cat([sortedQueries, zeros], 1);
-            sortedValues = torch.cat([sortedValues, zeros], 1);
-        }
-
+        // One gather each, the look-back included: no sorted copy, no zero padding, no concatenation of keys or values.
         // Scale the small queries rather than the large scores.
-        var chunkQueries = sortedQueries.mul(1.0 / Math.Sqrt(dim)).view(batch, chunks, chunk, dim);
-        var chunkKeys = Keys(sortedQueries).view(batch, chunks, chunk, dim);
-        var chunkValues = sortedValues.view(batch, chunks, chunk, dim);
-        if (chunks > 1)
-        {
-            chunkKeys = LookOneBack(chunkKeys);
-            chunkValues = LookOneBack(chunkValues);
-        }
+        var chunkQueries = Rows(queries.mul(1.0 / Math.Sqrt(dim))).index_select(0, querySlots).view(batch, chunks, chunk, dim);
+        var chunkKeys = Rows(keys).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
+        var chunkValues = Rows(values).index_select(0, keySlots).view(batch, chunks, keysPerQuery, dim);
 
         // In place: matmul's backward keeps its inputs, not its output, so this saves one scores-sized copy.
         var scores = chunkQueries.matmul(chunkKeys.transpose(-1, -2)) // batch x chunks x chunk x keys
@@ -129,19 +128,38 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
         var weights = scores.softmax(-1);
         var attended = weights.matmul(chunkValues);
 
-        // Undo the sort: row i of the sorted sequence holds position order[i].
+        // Undo the sort (row i of the sorted sequence holds position order[i]) straight into an N x L x heads x rounds
+        // layout, so the result is a view of N x L x C that the output projection takes without a copy.
         var undo = torch.empty_like(order).scatter_(1, order, torch.arange(length, dtype: ScalarType.Int64, device: device).expand(batch, length));
-        var flatUndo = (undo + torch.arange(batch, dtype: ScalarType.Int64, device: device).mul(length).unsqueeze(1)).flatten();
-        var perRound = attended.view(batch, padded, dim).narrow(1, 0, length).reshape(batch * length, dim)
-            .index_select(0, flatUndo).view(n, heads, rounds, length, dim);
-        if (rounds == 1) return perRound.squeeze(2).MoveToOuterDisposeScope();
-        // log-sum-exp of each query's scores, from what softmax already computed: the largest score minus the log of its
-        // weight (that weight is at least 1 / keys, so the log is well conditioned; the gradient is the softmax, as it must be).
-        var normaliser = scores.max(-1).values.sub(weights.max(-1).values.log());
-        var roundNormaliser = normaliser.view(batch, padded).narrow(1, 0, length).gather(1, undo)
-            .view(n, heads, rounds, length);
-        var roundWeights = roundNormaliser.softmax(2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
-        return perRound.mul(roundWeights).sum(2).MoveToOuterDisposeScope();
+        var undoRows = (undo + torch.arange(batch, dtype: ScalarType.Int64, device: device).mul(padded).unsqueeze(1))
+            .view(n, heads, rounds, length).permute(0, 3, 1, 2).flatten();
+        var perRound = attended.reshape(batch * padded, dim).index_select(0, undoRows).view(n, length, heads, rounds, dim);
+        if (rounds == 1) return perRound.view(n, length, heads, dim).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
+        var normaliser = LogSumExp(scores, weights);
+        var roundNormaliser = normaliser.view(batch, padded).gather(1, undo).view(n, heads, rounds, length);
+        var roundWeights = roundNormaliser.softmax(2).permute(0, 3, 1, 2).unsqueeze(-1); // exp(lse_r - logsumexp over rounds)
+        return perRound.mul(roundWeights).sum(3).permute(0, 2, 1, 3).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The N x heads x L x d <paramref name="perHead"/> as N*L*heads rows of d: a view when it is a permuted view of
+    /// N x L x heads x d, as the projections' heads are (<see cref="SharedQkSelfAttention2d"/>), a copy otherwise.
+    /// </summary>
+    private static Tensor Rows(Tensor perHead) => perHead.permute(0, 2, 1, 3).reshape(-1, perHead.shape[3]);
+
+    /// <summary>
+    /// log-sum-exp of each row of <paramref name="scores"/> from what softmax already computed (<paramref name="weights"/>):
+    /// the largest score minus the log of the largest weight (at least 1 / keys, so the log is well conditioned).
+    /// Its gradient, the softmax, is attached directly: scores - scores.detach() is exactly zero and passes gradients
+    /// unchanged. That is cheaper than differentiating the two maxima (reductions with indices, then scatters), and
+    /// amax, libtorch's values-only reduction, is several times faster than max with indices.
+    /// </summary>
+    private static Tensor LogSumExp(Tensor scores, Tensor weights)
+    {
+        Tensor value;
+        using (torch.no_grad()) value = scores.amax([-1L]).sub_(weights.amax([-1L]).log_());
+        if (!torch.is_grad_enabled() || !scores.requires_grad) return value;
+        return scores.sub(scores.detach()).mul_(weights.detach()).sum(-1).add_(value);
     }
 
     /// <summary>Keys of each chunk followed by those of the chunk before it (chunk 0 looks back to the last chunk).</summary>
@@ -173,39 +191,36 @@ public sealed class LshAttention2d : SharedQkSelfAttention2d
     }
 
     /// <summary>
-    /// Bucket of every position for every head and round: N x heads x rounds x L, in [0, buckets). Hashes slices of
-    /// positions at a time so the projections never take more than <see cref="HashSliceElements"/> elements.
+    /// Bucket of every position for every head and round: N x heads x rounds x L, in [0, buckets), from the unit keys
+    /// (N x heads x L x d). All rounds in one product per slice of positions, so the projections never take more than
+    /// <see cref="HashSliceElements"/> elements.
     /// </summary>
-    private Tensor HashBuckets(Tensor queries, int buckets)
+    private Tensor HashBuckets(Tensor keys, int buckets)
     {
-        long n = queries.shape[0], heads = queries.shape[1], length = queries.shape[2], dim = queries.shape[3];
+        long n = keys.shape[0], heads = keys.shape[1], length = keys.shape[2], dim = keys.shape[3];
         int rounds = Options.Rounds;
-        var result = torch.zeros(n, heads, rounds, length, dtype: ScalarType.Int64, device: queries.device);
+        var result = torch.zeros(n, heads, rounds, length, dtype: ScalarType.Int64, device: keys.device);
         if (buckets == 1) return result;
         using var scope = torch.NewDisposeScope();
         long half = buckets / 2;
-        var rotations = Rotations(heads, dim, half, queries.dtype, queries.device); // heads x rounds x d x half
-        var unit = Keys(queries);
-        long slice = HashSliceLength(n, half);
-        for (int round = 0; round < rounds; round++)
+        // heads x d x (rounds * half): the rounds' rotations side by side, broadcast over the batch.
+        var rotations = Rotations(heads, dim, half, keys.dtype, keys.device).permute(0, 2, 1, 3).reshape(heads, dim, rounds * half);
+        long slice = HashSliceLength(n, rounds * half);
+        for (long start = 0; start < length; start += slice)
         {
-            var rotation = rotations.select(1, round); // heads x d x half, broadcast over the batch
-            for (long start = 0; start < length; start += slice)
-            {
-                using var sliceScope = torch.NewDisposeScope();
-                long count = Math.Min(slice, length - start);
-                var projected = unit.narrow(2, start, count).matmul(rotation); // N x heads x count x half
-                var (highest, highestAt) = projected.max(-1);
-                var (lowest, lowestAt) = projected.min(-1);
-                // argmax over [xR, -xR]: the largest positive projection, or the most negative one in the second half.
-                var bucket = torch.where(highest.ge(lowest.neg()), highestAt, lowestAt.add(half));
-                result.select(2, round).narrow(2, start, count).copy_(bucket);
-            }
+            using var sliceScope = torch.NewDisposeScope();
+            long count = Math.Min(slice, length - start);
+            var projected = keys.narrow(2, start, count).matmul(rotations).view(n, heads, count, rounds, half);
+            var (highest, highestAt) = projected.max(-1);
+            var (lowest, lowestAt) = projected.min(-1);
+            // argmax over [xR, -xR]: the largest positive projection, or the most negative one in the second half.
+            var bucket = torch.where(highest.ge(lowest.neg()), highestAt, lowestAt.add(half)); // N x heads x count x rounds
+            result.narrow(3, start, count).copy_(bucket.permute(0, 1, 3, 2));
         }
         return result;
     }
 
-    private long HashSliceLength(long n, long half) => Math.Max(1, HashSliceElements / Math.Max(1, n * Heads * half));
+    private long HashSliceLength(long n, long projections) => Math.Max(1, HashSliceElements / Math.Max(1, n * Heads * projections));
 
     /// <summary>heads x rounds x d x buckets/2 Gaussian rotations: fresh in training, seeded and cached in evaluation.</summary>
     private Tensor Rotations(long heads, long dim, long half, ScalarType dtype, Device device)
