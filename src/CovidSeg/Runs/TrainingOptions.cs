@@ -43,6 +43,12 @@ public sealed record TrainingOptions
     public long Seed { get; init; } = 1;
     /// <summary>libtorch threads; 0 = one per logical core.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// The precision of the forward and backward passes (mixed precision: bf16 compute, fp32 master weights). fp32 by
+    /// default so a library caller, and a run recorded before the option existed, trains as it always did; the command
+    /// line asks for auto.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
     public void Validate()
     {

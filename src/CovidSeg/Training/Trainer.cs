@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
@@ -62,7 +63,10 @@ public static class Trainer
                              (previous.Progress.StepsIntoEpoch > 0 ? $", step {previous.Progress.StepsIntoEpoch}" : ""));
         }
 
-        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel);
+        var precision = TrainingPrecisionChooser.Choose(options.Precision);
+        using var bf16 = precision.Dtype == ScalarType.BFloat16 ? Bf16WorkingCopy.Create(model) : null;
+        observer.Message($"precision: {precision.Describe()}{bf16?.DescribeFp32Layers()}");
+        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe() };
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = EpochVerdict.SinceBestIn(manifest);
@@ -79,7 +83,7 @@ public static class Trainer
             if (valLoss is { } vl && !double.IsFinite(vl))
                 throw CheckpointCommit.Stopped(runDir, manifest, $"the validation loss is {vl} after epoch {epoch + 1}");
             var record = new EpochRecord(epoch + 1, lr, trained.LossSum / Math.Max(1, trained.Images), valLoss, dice, lesionDice, globalLesionDice,
-                trained.Clock.Elapsed.TotalSeconds, trained.ImagesPerSecond);
+                trained.Clock.Elapsed.TotalSeconds, trained.ImagesPerSecond, session.Bf16 is null ? "fp32" : "bf16");
             history.Add(record);
 
             var verdict = EpochVerdict.Judge(manifest.BestLesionDice, globalLesionDice, sinceBest, options.EarlyStoppingPatience, epoch, options.Epochs);
@@ -93,6 +97,7 @@ public static class Trainer
                 BestCheckpoint = isBest ? Path.Combine("checkpoints", name) : manifest.BestCheckpoint,
                 BestEpoch = isBest ? epoch + 1 : manifest.BestEpoch,
                 BestLesionDice = isBest ? globalLesionDice : manifest.BestLesionDice,
+                Precision = session.Precision,
             }, model, optimizer, name);
             progress = manifest.Progress;
             TrainingLog.Write(runDir, labels, history);
@@ -117,6 +122,10 @@ public static class Trainer
         public CancellationToken Cancel => cancel;
         /// <summary>Checked on this session's first step.</summary>
         public BackwardKernelChoice? BackwardKernels { get; set; }
+        /// <summary>The bf16 network that computes the steps, or null for fp32; dropped if its first gradients are wrong.</summary>
+        public Bf16WorkingCopy? Bf16 { get; set; }
+        /// <summary>The precision of the steps and why, as run.json records it.</summary>
+        public string Precision { get; set; } = "fp32";
     }
 
     /// <summary>
@@ -161,20 +170,13 @@ public static class Trainer
             var x = stack(drawn.Select(d => d.Image));
             var y = stack(drawn.Select(d => d.Mask));
             optimizer.zero_grad();
-            var logits = model.forward(x);
-            var value = loss.Compute(logits, y);
+            double v = ForwardBackward(session, x, y);
             // Checked before the step: a non-finite loss or gradient must never reach the weights or Adam's moments.
-            double v = value.item<float>();
             if (!double.IsFinite(v)) throw CheckpointCommit.Stopped(runDir, manifest, $"loss is {v} at epoch {epoch + 1}, step {step + 1}");
-            if (session.BackwardKernels is null)
-            {
-                session.BackwardKernels = BackwardKernelChoice.Check(value, model);
-                observer.Message($"backward passes: {session.BackwardKernels.Reason}");
-            }
-            session.BackwardKernels.Backward(value);
             if (NonFiniteTensors.FirstInGradients(model) is { } badGradient)
                 throw CheckpointCommit.Stopped(runDir, manifest, $"the gradient of {badGradient} is not finite at epoch {epoch + 1}, step {step + 1}");
             optimizer.step();
+            session.Bf16?.Synchronise();
             lossSum += v * batch.Length;
             images += batch.Length;
             imagesThisSession += batch.Length;
@@ -182,6 +184,61 @@ public static class Trainer
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
         return new EpochTraining(lossSum, images, clock, imagesThisSession / Math.Max(1e-9, trainSeconds), null);
+    }
+
+    /// <summary>
+    /// One forward and backward pass, in fp32 or on the bf16 copy, leaving fp32 gradients in the master network; the
+    /// loss, which the caller checks (no backward pass runs when it is not finite).
+    /// </summary>
+    private static double ForwardBackward(Session session, Tensor x, Tensor y)
+    {
+        if (session.BackwardKernels is not { } kernels) return FirstForwardBackward(session, x, y);
+        if (session.Bf16 is not { } bf16) return Backward(session.Loss.Compute(session.Model.forward(x), y), kernels);
+        bf16.ZeroGradients();
+        double v = Backward(session.Loss.Compute(bf16.Forward(x), y), kernels);
+        if (double.IsFinite(v)) bf16.GradientsToMaster();
+        return v;
+    }
+
+    private static double Backward(Tensor loss, BackwardKernelChoice kernels)
+    {
+        double v = loss.item<float>();
+        if (double.IsFinite(v)) kernels.Backward(loss);
+        return v;
+    }
+
+    /// <summary>
+    /// The session's first step: the fp32 pass chooses the backward kernels (<see cref="BackwardKernelChoice"/>); with
+    /// a bf16 copy, its gradients for the same batch must then agree with fp32's within
+    /// <see cref="Bf16WorkingCopy.GradientTolerance"/>, else the session trains in fp32 (a kernel fault no layer check
+    /// caught must not train the network).
+    /// </summary>
+    private static double FirstForwardBackward(Session session, Tensor x, Tensor y)
+    {
+        var value = session.Loss.Compute(session.Model.forward(x), y);
+        double v = value.item<float>();
+        if (!double.IsFinite(v)) return v;
+        var kernels = BackwardKernelChoice.Check(value, session.Model);
+        session.BackwardKernels = kernels;
+        session.Observer.Message($"backward passes: {kernels.Reason}");
+        kernels.Backward(value);
+        if (session.Bf16 is not { } bf16) return v;
+
+        var fp32Gradients = bf16.MasterGradients();
+        bf16.ZeroGradients();
+        double v16 = Backward(session.Loss.Compute(bf16.Forward(x), y), kernels);
+        double error = double.IsFinite(v16) ? bf16.GradientError(fp32Gradients) : double.NaN;
+        string measured = string.Create(CultureInfo.InvariantCulture, $"the first step's bf16 gradient is {error:P1} off fp32's (length of the difference)");
+        if (error <= Bf16WorkingCopy.GradientTolerance)
+        {
+            session.Observer.Message($"bf16 training checked: {measured}");
+            bf16.GradientsToMaster();
+            return v16;
+        }
+        session.Bf16 = null; // the master keeps this step's fp32 gradients
+        session.Precision = $"fp32 (bf16 refused: {measured}, more than {Bf16WorkingCopy.GradientTolerance:P0}; was {session.Precision})";
+        session.Observer.Message($"precision: {session.Precision}");
+        return v;
     }
 
     private static (double? Loss, double[] Dice, double? LesionDice, double? GlobalLesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)

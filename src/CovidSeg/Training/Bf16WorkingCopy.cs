@@ -1,0 +1,145 @@
+using System.Globalization;
+using CovidSeg.Inference;
+using CovidSeg.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CovidSeg.Training;
+
+/// <summary>
+/// Mixed-precision training without autocast (TorchSharp has none): a bf16 copy of the fp32 master network runs the
+/// forward and backward passes; its gradients are widened into the master's, Adam steps the fp32 master weights, and
+/// the new weights are rounded back into the copy. Checkpoints, validation and predict see only the fp32 master.
+/// <para>
+/// Kept in fp32 inside the copy: normalisation layers (batch norm statistics summed in bf16 gave gradients unrelated to
+/// fp32's, cosine 0.01; libtorch's norms take bf16 input with fp32 weights and statistics), and the layers whose bf16
+/// forward kernels <see cref="Bf16KernelCheck"/> finds wrong on this CPU (<see cref="Fp32Islands"/>). Batch-norm
+/// statistics live in the copy while it trains and are copied to the master after every step.
+/// </para>
+/// </summary>
+public sealed class Bf16WorkingCopy : IDisposable
+{
+    /// <summary>
+    /// The first step's bf16 gradient, as one vector, may differ from fp32's by this share of its length. bf16 rounding
+    /// with the right kernels gave 2.6-3.2% for U-Nets and ResNeXt + LSH attention networks at widths 8 and 16
+    /// (Bf16TrainingTests); a wrong kernel gives gradients unrelated to fp32's, off by about 100%.
+    /// </summary>
+    public const double GradientTolerance = 0.3;
+
+    private readonly SegmentationNetwork master;
+    private readonly SegmentationNetwork copy;
+    private readonly List<(Parameter Master, Parameter Copy)> parameters;
+    private readonly List<(Tensor Master, Tensor Copy)> buffers;
+
+    private Bf16WorkingCopy(SegmentationNetwork master, SegmentationNetwork copy, IReadOnlyList<string> fp32Layers)
+    {
+        this.master = master;
+        this.copy = copy;
+        Fp32Layers = fp32Layers;
+        var copyParameters = copy.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        this.parameters = master.named_parameters().Select(p => (p.parameter, copyParameters[p.name])).ToList();
+        var copyBuffers = copy.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        this.buffers = master.named_buffers().Select(b => (b.buffer, copyBuffers[b.name])).ToList();
+    }
+
+    /// <summary>The layers kept in fp32 because their bf16 kernels are wrong here (normalisation layers not counted).</summary>
+    public IReadOnlyList<string> Fp32Layers { get; }
+
+    /// <summary>The bf16 network (for the backward-kernel choice and tests); its weights follow the master's.</summary>
+    public SegmentationNetwork Network => this.copy;
+
+    /// <summary>A bf16 copy of <paramref name="master"/> (same options, same weights rounded), in training mode.</summary>
+    public static Bf16WorkingCopy Create(SegmentationNetwork master)
+    {
+        var copy = ModelFactory.Create(master.Options);
+        try
+        {
+            using (no_grad())
+            {
+                var masterParameters = master.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+                foreach (var (name, p) in copy.named_parameters()) p.copy_(masterParameters[name]);
+                var masterBuffers = master.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+                foreach (var (name, b) in copy.named_buffers()) b.copy_(masterBuffers[name]);
+            }
+            copy.to(ScalarType.BFloat16);
+            foreach (var (_, module) in copy.named_modules())
+                if (module is BatchNorm2d or GroupNorm or LayerNorm or InstanceNorm2d) module.to(ScalarType.Float32);
+            var wrong = Bf16KernelCheck.WrongLayers(master, copy).Select(w => w.Name).ToList();
+            Fp32Islands.Keep(master, copy, wrong);
+            copy.train();
+            return new Bf16WorkingCopy(master, copy, wrong);
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>fp32 logits of the copy for fp32 <paramref name="images"/>: the loss and its softmax stay fp32.</summary>
+    public Tensor Forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return this.copy.forward(images.to(ScalarType.BFloat16)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Clears the copy's gradients before a backward pass (the optimiser clears only the master's).</summary>
+    public void ZeroGradients() => this.copy.zero_grad();
+
+    /// <summary>Widens the copy's gradients into the master's .grad, where Adam and the finiteness check read them.</summary>
+    public void GradientsToMaster()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (m, c) in this.parameters)
+        {
+            var g = c.grad;
+            if (g is null) continue;
+            if (m.grad is { } existing) existing.copy_(g);
+            else m.grad = g.to(ScalarType.Float32); // the parameter keeps its own reference; the scope frees this handle
+        }
+    }
+
+    /// <summary>After the optimiser's step: the master's new weights rounded into the copy, the copy's batch-norm
+    /// statistics (updated by its forward pass) into the master.</summary>
+    public void Synchronise()
+    {
+        using var noGrad = no_grad();
+        foreach (var (m, c) in this.parameters) c.copy_(m);
+        foreach (var (m, c) in this.buffers) m.copy_(c);
+    }
+
+    /// <summary>
+    /// How far the copy's gradients (from a backward pass just run) are from <paramref name="fp32Gradients"/>, the
+    /// master's for the same batch and weights: the length of the difference of the two whole gradient vectors over
+    /// the length of the fp32 one. Per tensor the comparison means little: the weights of a convolution followed by
+    /// batch norm have a gradient that is nearly zero, so rounding noise dominates it.
+    /// </summary>
+    public double GradientError(IReadOnlyList<Tensor?> fp32Gradients)
+    {
+        using var scope = NewDisposeScope();
+        double difference = 0, reference = 0;
+        for (int i = 0; i < this.parameters.Count; i++)
+        {
+            var expected = fp32Gradients[i];
+            var actual = this.parameters[i].Copy.grad;
+            if (expected is null && actual is null) continue;
+            var e = expected ?? zeros_like(this.parameters[i].Master);
+            var a = actual?.to(ScalarType.Float32) ?? zeros_like(e);
+            difference += (a - e).square().sum().item<float>();
+            reference += e.square().sum().item<float>();
+        }
+        return reference > 0 ? Math.Sqrt(difference / reference) : double.NaN;
+    }
+
+    /// <summary>Copies of the master's gradients, in parameter order, to compare with <see cref="GradientError"/>; owned by the caller's dispose scope.</summary>
+    public IReadOnlyList<Tensor?> MasterGradients() =>
+        this.parameters.Select(p => p.Master.grad is { } g ? g.detach().clone() : null).ToList();
+
+    /// <summary>"1 layer kept fp32 (its bf16 kernels are wrong here): NAME" or an empty string.</summary>
+    public string DescribeFp32Layers() => Fp32Layers.Count == 0 ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"; {Fp32Layers.Count} layer(s) kept fp32 (their bf16 kernels are wrong here): {string.Join(", ", Fp32Layers)}");
+
+    public void Dispose() => this.copy.Dispose();
+}
