@@ -52,7 +52,11 @@ public sealed class Bf16WorkingCopy : IDisposable
     /// <summary>A bf16 copy of <paramref name="master"/> (same options, same weights rounded), in training mode.</summary>
     public static Bf16WorkingCopy Create(SegmentationNetwork master)
     {
+        // Building a network draws its initial weights from the global generator; a resumed run has just restored that
+        // generator's state, and the copy must not move it (its weights are overwritten anyway).
+        using var rng = torch.random.get_rng_state();
         var copy = ModelFactory.Create(master.Options);
+        torch.random.set_rng_state(rng);
         try
         {
             using (no_grad())

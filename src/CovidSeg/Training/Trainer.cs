@@ -215,6 +215,9 @@ public static class Trainer
     /// </summary>
     private static double FirstForwardBackward(Session session, Tensor x, Tensor y)
     {
+        // With a bf16 copy, the fp32 pass must not move the global generator (LSH attention draws its rotations from
+        // it): both passes then hash alike, and the run continues as a resumed one would.
+        using var rng = session.Bf16 is null ? null : torch.random.get_rng_state();
         var value = session.Loss.Compute(session.Model.forward(x), y);
         double v = value.item<float>();
         if (!double.IsFinite(v)) return v;
@@ -225,6 +228,7 @@ public static class Trainer
         if (session.Bf16 is not { } bf16) return v;
 
         var fp32Gradients = bf16.MasterGradients();
+        torch.random.set_rng_state(rng!);
         bf16.ZeroGradients();
         double v16 = Backward(session.Loss.Compute(bf16.Forward(x), y), kernels);
         double error = double.IsFinite(v16) ? bf16.GradientError(fp32Gradients) : double.NaN;

@@ -67,27 +67,47 @@ public class Bf16TrainingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The same phantom training in fp32 and bf16: bf16 must learn (lesion Dice above a threshold) about as well as fp32,
+    /// record its precision, and leave fp32 checkpoints.
+    /// </summary>
     [Bf16CpuFact]
     [Trait("Category", "Slow")]
-    public void APhantomTrainingInBf16LearnsAndKeepsFp32Checkpoints()
+    public void APhantomTrainingInBf16LearnsAsFp32DoesAndKeepsFp32Checkpoints()
     {
         using var folder = new TempFolder();
-        var data = new PhantomDataset(16, seed: 3, new PhantomOptions { Size = 64, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
-        var training = new TrainingOptions { Epochs = 12, BatchSize = 4, Seed = 11, Threads = 2, LearningRate = 3e-3, Loss = LossKind.DiceCrossEntropy, Precision = TrainingPrecision.Bf16 };
-        var request = new TrainingRequest(data, Enumerable.Range(0, 12).ToList(), [12, 13, 14, 15], SmallModel(Architectures.UNetName, 16),
-            new PreprocessingOptions(Side: 64), AugmentationMode.None, training, folder.File("run"));
-        var result = Trainer.Run(request, SilentTrainingObserver.Instance, CancellationToken.None);
+        var fp32 = TrainPhantom(folder.File("fp32"), TrainingPrecision.Fp32);
+        var bf16 = TrainPhantom(folder.File("bf16"), TrainingPrecision.Bf16);
+        double fp32Dice = LastEpochsDice(fp32), bf16Dice = LastEpochsDice(bf16);
+        output.WriteLine($"pooled lesion Dice, mean of the last {DiceEpochs} epochs: fp32 {fp32Dice:F3}, bf16 {bf16Dice:F3}");
+        foreach (var (h, f) in bf16.History.Zip(fp32.History))
+            output.WriteLine($"epoch {h.Epoch}: loss fp32 {f.TrainLoss:F4} bf16 {h.TrainLoss:F4}; Dice fp32 {f.ValidationGlobalLesionDice:F3} bf16 {h.ValidationGlobalLesionDice:F3}");
 
-        var history = result.Manifest.History;
-        output.WriteLine(string.Join("\n", history.Select(h => $"epoch {h.Epoch} loss {h.TrainLoss:F4} pooled lesion Dice {h.ValidationGlobalLesionDice:F4} {h.Precision}")));
-        Assert.All(history, h => Assert.Equal("bf16", h.Precision));
-        Assert.StartsWith("bf16 (asked for", result.Manifest.Precision);
-        Assert.True(history[^1].TrainLoss < 0.7 * history[0].TrainLoss, $"training loss should fall by 30%: {string.Join(", ", history.Select(h => h.TrainLoss))}");
-        Assert.True(history.Max(h => h.ValidationGlobalLesionDice ?? 0) > 0.3, "bf16 training should find lesions on phantoms (pooled lesion Dice above 0.3)");
-        Assert.Contains(",bf16", File.ReadAllLines(Path.Combine(folder.File("run"), TrainingLog.FileName))[^1]);
-        using var reloaded = ModelFactory.Create(result.Manifest.Model);
-        CheckpointStore.LoadModel(folder.File("run"), result.Manifest.LastCheckpoint!, reloaded);
+        Assert.All(bf16.History, h => Assert.Equal("bf16", h.Precision));
+        Assert.All(fp32.History, h => Assert.Equal("fp32", h.Precision));
+        Assert.StartsWith("bf16 (asked for", bf16.Precision);
+        // Here (AVX-512 BF16): final losses 0.819 and 0.813, Dice 0.330 and 0.387 (it moves by 0.1 from epoch to epoch).
+        Assert.True(bf16.History[^1].TrainLoss < 1.05 * fp32.History[^1].TrainLoss,
+            $"bf16's final training loss {bf16.History[^1].TrainLoss:F4} should be within 5% of fp32's {fp32.History[^1].TrainLoss:F4}");
+        Assert.True(bf16Dice > 0.2, $"bf16 training should find lesions on phantoms: pooled lesion Dice {bf16Dice:F3} (fp32 {fp32Dice:F3})");
+        Assert.True(bf16Dice > fp32Dice - 0.1, $"bf16 should learn about as well as fp32: pooled lesion Dice {bf16Dice:F3} against {fp32Dice:F3}");
+        Assert.EndsWith(",bf16", File.ReadAllLines(Path.Combine(folder.File("bf16"), TrainingLog.FileName))[^1]);
+        using var reloaded = ModelFactory.Create(bf16.Model);
+        CheckpointStore.LoadModel(folder.File("bf16"), bf16.LastCheckpoint!, reloaded);
         Assert.All(reloaded.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+    }
+
+    private const int DiceEpochs = 3;
+
+    private static double LastEpochsDice(RunManifest run) => run.History.TakeLast(DiceEpochs).Average(h => h.ValidationGlobalLesionDice ?? 0);
+
+    private static RunManifest TrainPhantom(string runDir, TrainingPrecision precision)
+    {
+        var data = new PhantomDataset(20, seed: 3, new PhantomOptions { Size = 64, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
+        var training = new TrainingOptions { Epochs = 16, BatchSize = 4, Seed = 11, Threads = 2, LearningRate = 3e-3, Loss = LossKind.DiceCrossEntropy, Precision = precision };
+        var request = new TrainingRequest(data, Enumerable.Range(0, 16).ToList(), [16, 17, 18, 19], SmallModel(Architectures.UNetName, 16),
+            new PreprocessingOptions(Side: 64), AugmentationMode.None, training, runDir);
+        return Trainer.Run(request, SilentTrainingObserver.Instance, CancellationToken.None).Manifest;
     }
 
     private static ModelOptions SmallModel(string arch, int width) => new()
