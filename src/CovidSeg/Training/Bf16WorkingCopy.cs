@@ -141,6 +141,36 @@ public sealed class Bf16WorkingCopy : IDisposable
     public IReadOnlyList<Tensor?> MasterGradients() =>
         this.parameters.Select(p => p.Master.grad is { } g ? g.detach().clone() : null).ToList();
 
+    /// <summary>
+    /// Puts both networks' buffers (batch-norm statistics) and the global generator back as they are now when the
+    /// result is disposed: trial passes (timing, checks) must not count as training.
+    /// </summary>
+    public IDisposable Trial() => new TrialState(this.buffers);
+
+    private sealed class TrialState : IDisposable
+    {
+        private readonly List<(Tensor Target, Tensor Saved)> saved;
+        private readonly Tensor rng = torch.random.get_rng_state().DetachFromDisposeScope();
+
+        public TrialState(List<(Tensor Master, Tensor Copy)> buffers)
+        {
+            using var noGrad = no_grad();
+            this.saved = buffers.SelectMany(b => new[] { b.Master, b.Copy }).Select(t => (t, t.detach().clone().DetachFromDisposeScope())).ToList();
+        }
+
+        public void Dispose()
+        {
+            using (no_grad())
+                foreach (var (target, value) in this.saved)
+                {
+                    target.copy_(value);
+                    value.Dispose();
+                }
+            torch.random.set_rng_state(this.rng);
+            this.rng.Dispose();
+        }
+    }
+
     /// <summary>"1 layer kept fp32 (its bf16 kernels are wrong here): NAME" or an empty string.</summary>
     public string DescribeFp32Layers() => Fp32Layers.Count == 0 ? ""
         : string.Create(CultureInfo.InvariantCulture, $"; {Fp32Layers.Count} layer(s) kept fp32 (their bf16 kernels are wrong here): {string.Join(", ", Fp32Layers)}");

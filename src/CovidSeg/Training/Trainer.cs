@@ -3,6 +3,7 @@ using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
+using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Runtime;
 using TorchSharp;
@@ -66,7 +67,7 @@ public static class Trainer
         var precision = TrainingPrecisionChooser.Choose(options.Precision);
         using var bf16 = precision.Dtype == ScalarType.BFloat16 ? Bf16WorkingCopy.Create(model) : null;
         observer.Message($"precision: {precision.Describe()}{bf16?.DescribeFp32Layers()}");
-        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe() };
+        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto };
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = EpochVerdict.SinceBestIn(manifest);
@@ -126,6 +127,8 @@ public static class Trainer
         public Bf16WorkingCopy? Bf16 { get; set; }
         /// <summary>The precision of the steps and why, as run.json records it.</summary>
         public string Precision { get; set; } = "fp32";
+        /// <summary>bf16 was chosen by auto: the first step times it against fp32 on this network and batch.</summary>
+        public bool MeasureSpeed { get; init; }
     }
 
     /// <summary>
@@ -208,29 +211,60 @@ public static class Trainer
     }
 
     /// <summary>
-    /// The session's first step: the fp32 pass chooses the backward kernels (<see cref="BackwardKernelChoice"/>); with
-    /// a bf16 copy, its gradients for the same batch must then agree with fp32's within
-    /// <see cref="Bf16WorkingCopy.GradientTolerance"/>, else the session trains in fp32 (a kernel fault no layer check
-    /// caught must not train the network).
+    /// The session's first step: the fp32 pass chooses the backward kernels (<see cref="BackwardKernelChoice"/>). With a
+    /// bf16 copy chosen by auto, fp32 and bf16 passes on this batch are then timed, and bf16 is kept only if it is at
+    /// least <see cref="PrecisionChooser.MinSpeedup"/> times as fast: fast bf16 products do not make every network fast
+    /// (a width-16 U-Net at 96² stepped 2x slower in bf16 than in fp32 here, at 256² 2.7x faster). Then the bf16
+    /// gradient for the batch must agree with fp32's within <see cref="Bf16WorkingCopy.GradientTolerance"/>, else the
+    /// session trains in fp32 (a kernel fault no layer check caught must not train the network). The trial passes
+    /// leave batch-norm statistics and the generator as they found them.
     /// </summary>
     private static double FirstForwardBackward(Session session, Tensor x, Tensor y)
     {
-        // With a bf16 copy, the fp32 pass must not move the global generator (LSH attention draws its rotations from
-        // it): both passes then hash alike, and the run continues as a resumed one would.
-        using var rng = session.Bf16 is null ? null : torch.random.get_rng_state();
-        var value = session.Loss.Compute(session.Model.forward(x), y);
-        double v = value.item<float>();
-        if (!double.IsFinite(v)) return v;
-        var kernels = BackwardKernelChoice.Check(value, session.Model);
-        session.BackwardKernels = kernels;
-        session.Observer.Message($"backward passes: {kernels.Reason}");
-        kernels.Backward(value);
-        if (session.Bf16 is not { } bf16) return v;
+        var (model, loss) = (session.Model, session.Loss);
+        double Fp32Pass() => Backward(loss.Compute(model.forward(x), y), session.BackwardKernels!);
+        double Bf16Pass(Bf16WorkingCopy copy)
+        {
+            copy.ZeroGradients();
+            return Backward(loss.Compute(copy.Forward(x), y), session.BackwardKernels!);
+        }
+        if (session.Bf16 is not { } bf16)
+        {
+            var value = loss.Compute(model.forward(x), y);
+            double v = value.item<float>();
+            if (!double.IsFinite(v)) return v;
+            session.BackwardKernels = ChooseKernels(session, value);
+            session.BackwardKernels.Backward(value);
+            return v;
+        }
 
-        var fp32Gradients = bf16.MasterGradients();
-        torch.random.set_rng_state(rng!);
-        bf16.ZeroGradients();
-        double v16 = Backward(session.Loss.Compute(bf16.Forward(x), y), kernels);
+        IReadOnlyList<Tensor?> fp32Gradients;
+        using (bf16.Trial())
+        {
+            var value = loss.Compute(model.forward(x), y);
+            double v = value.item<float>();
+            if (!double.IsFinite(v)) return v;
+            session.BackwardKernels = ChooseKernels(session, value);
+            session.BackwardKernels.Backward(value);
+            fp32Gradients = bf16.MasterGradients();
+            if (session.MeasureSpeed)
+            {
+                Bf16Pass(bf16); // warm-up: kernel selection, first allocations
+                var (fp32Seconds, bf16Seconds) = InterleavedTiming.Fastest(() => { model.zero_grad(); Fp32Pass(); }, () => Bf16Pass(bf16), rounds: 2);
+                string timed = string.Create(CultureInfo.InvariantCulture, $"a step's passes took {bf16Seconds:F3} s in bf16 against {fp32Seconds:F3} s in fp32 on this batch");
+                if (fp32Seconds < PrecisionChooser.MinSpeedup * bf16Seconds)
+                {
+                    session.Bf16 = null;
+                    session.Precision = $"fp32 (auto: bf16 products are fast here, but {timed}; bf16 needs {PrecisionChooser.MinSpeedup}x)";
+                    session.Observer.Message($"precision: {session.Precision}");
+                }
+                else session.Observer.Message($"bf16 pays: {timed}");
+            }
+        }
+        session.Optimizer.zero_grad();
+        if (session.Bf16 is null) return Fp32Pass();
+
+        double v16 = Bf16Pass(bf16);
         double error = double.IsFinite(v16) ? bf16.GradientError(fp32Gradients) : double.NaN;
         string measured = string.Create(CultureInfo.InvariantCulture, $"the first step's bf16 gradient is {error:P1} off fp32's (length of the difference)");
         if (error <= Bf16WorkingCopy.GradientTolerance)
@@ -239,10 +273,17 @@ public static class Trainer
             bf16.GradientsToMaster();
             return v16;
         }
-        session.Bf16 = null; // the master keeps this step's fp32 gradients
+        session.Bf16 = null;
         session.Precision = $"fp32 (bf16 refused: {measured}, more than {Bf16WorkingCopy.GradientTolerance:P0}; was {session.Precision})";
         session.Observer.Message($"precision: {session.Precision}");
-        return v;
+        return Fp32Pass();
+    }
+
+    private static BackwardKernelChoice ChooseKernels(Session session, Tensor loss)
+    {
+        var kernels = BackwardKernelChoice.Check(loss, session.Model);
+        session.Observer.Message($"backward passes: {kernels.Reason}");
+        return kernels;
     }
 
     private static (double? Loss, double[] Dice, double? LesionDice, double? GlobalLesionDice) Validate(nn.Module<Tensor, Tensor> model, PreparedSlices validation, LabelSet labels)
