@@ -64,10 +64,11 @@ public static class Trainer
                              (previous.Progress.StepsIntoEpoch > 0 ? $", step {previous.Progress.StepsIntoEpoch}" : ""));
         }
 
-        var precision = TrainingPrecisionChooser.Choose(options.Precision);
+        var continuing = options.Precision == TrainingPrecision.Auto ? TrainingPrecisionChooser.Continuing(previous?.Precision, TorchRuntime.Describe().Bf16) : null;
+        var precision = continuing ?? TrainingPrecisionChooser.Choose(options.Precision);
         using var bf16 = precision.Dtype == ScalarType.BFloat16 ? Bf16WorkingCopy.Create(model) : null;
         observer.Message($"precision: {precision.Describe()}{bf16?.DescribeFp32Layers()}");
-        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto };
+        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto && continuing is null };
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = EpochVerdict.SinceBestIn(manifest);
@@ -163,6 +164,8 @@ public static class Trainer
                 {
                     Progress = new RunProgress { CompletedEpochs = epoch, StepsIntoEpoch = step, PartialLossSum = lossSum, PartialImages = images },
                     History = history,
+                    // Before the first step has settled the precision, a resumed session decides afresh.
+                    Precision = session.BackwardKernels is null ? manifest.Precision : session.Precision,
                 }, model, optimizer, $"epoch-{epoch + 1:D4}-step-{step:D5}");
                 observer.Message($"interrupted: saved epoch {epoch + 1} step {step} to {runDir}; continue with --resume");
                 return new EpochTraining(lossSum, images, clock, 0, saved);

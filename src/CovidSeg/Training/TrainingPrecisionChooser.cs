@@ -23,6 +23,19 @@ public static class TrainingPrecisionChooser
         _ => PrecisionChooser.Decide(cpuHasBf16, measure),
     };
 
+    /// <summary>
+    /// For auto on resume: the precision the run has trained in so far (<paramref name="recorded"/>, run.json's
+    /// "fp32 (...)" or "bf16 (...)"), so one run keeps one precision and a resumed run reaches the weights an
+    /// uninterrupted one would; null when nothing is recorded, or bf16 was but this CPU lacks the instructions.
+    /// </summary>
+    public static PrecisionChoice? Continuing(string? recorded, bool cpuHasBf16) => recorded switch
+    {
+        null => null,
+        _ when recorded.StartsWith("fp32", StringComparison.Ordinal) => new PrecisionChoice(ScalarType.Float32, "auto: the run has trained in fp32 so far"),
+        _ when recorded.StartsWith("bf16", StringComparison.Ordinal) && cpuHasBf16 => new PrecisionChoice(ScalarType.BFloat16, "auto: the run has trained in bf16 so far"),
+        _ => null,
+    };
+
     /// <summary>Parses auto, fp32 or bf16 (any case).</summary>
     public static TrainingPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -27,6 +27,16 @@ public class Bf16TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AutoOnResumeKeepsThePrecisionTheRunTrainedIn()
+    {
+        Assert.Null(TrainingPrecisionChooser.Continuing(null, cpuHasBf16: true));
+        Assert.Equal(ScalarType.Float32, TrainingPrecisionChooser.Continuing("fp32 (auto: this CPU has no bf16 instructions)", cpuHasBf16: true)!.Dtype);
+        Assert.Equal(ScalarType.BFloat16, TrainingPrecisionChooser.Continuing("bf16 (auto: bf16 instructions, ...)", cpuHasBf16: true)!.Dtype);
+        // A bf16 run moved to a CPU without bf16 decides afresh (fp32 there): 90x slower is no way to continue.
+        Assert.Null(TrainingPrecisionChooser.Continuing("bf16 (auto: bf16 instructions, ...)", cpuHasBf16: false));
+    }
+
+    [Fact]
     public void ARunWithoutAPrecisionTrainsInFp32()
     {
         Assert.Equal(TrainingPrecision.Fp32, new TrainingOptions().Precision);
