@@ -242,7 +242,8 @@ public static class Trainer
         }
 
         IReadOnlyList<Tensor?> fp32Gradients;
-        using (bf16.Trial())
+        double floor;
+        using (var trial = bf16.Trial())
         {
             var value = loss.Compute(model.forward(x), y);
             double v = value.item<float>();
@@ -250,6 +251,13 @@ public static class Trainer
             session.BackwardKernels = ChooseKernels(session, value);
             session.BackwardKernels.Backward(value);
             fp32Gradients = bf16.MasterGradients();
+            using (bf16.RoundedMaster())
+            {
+                trial.Rewind();
+                model.zero_grad();
+                Backward(loss.Compute(model.forward(x.to(ScalarType.BFloat16).to(ScalarType.Float32)), y), session.BackwardKernels);
+                floor = Bf16WorkingCopy.Difference(fp32Gradients, bf16.MasterGradients());
+            }
             if (session.MeasureSpeed)
             {
                 Bf16Pass(bf16); // warm-up: kernel selection, first allocations
@@ -269,15 +277,17 @@ public static class Trainer
 
         double v16 = Bf16Pass(bf16);
         double error = double.IsFinite(v16) ? bf16.GradientError(fp32Gradients) : double.NaN;
-        string measured = string.Create(CultureInfo.InvariantCulture, $"the first step's bf16 gradient is {error:P1} off fp32's (length of the difference)");
-        if (error <= Bf16WorkingCopy.GradientTolerance)
+        double tolerance = Bf16WorkingCopy.GradientTolerance(floor);
+        string measured = string.Create(CultureInfo.InvariantCulture,
+            $"the first step's bf16 gradient is {error:P1} off fp32's, rounding the weights and input to bf16 alone moves it {floor:P1}, allowed {tolerance:P1}");
+        if (error <= tolerance)
         {
             session.Observer.Message($"bf16 training checked: {measured}");
             bf16.GradientsToMaster();
             return v16;
         }
         session.Bf16 = null;
-        session.Precision = $"fp32 (bf16 refused: {measured}, more than {Bf16WorkingCopy.GradientTolerance:P0}; was {session.Precision})";
+        session.Precision = $"fp32 (bf16 refused: {measured}; was {session.Precision})";
         session.Observer.Message($"precision: {session.Precision}");
         return Fp32Pass();
     }

@@ -73,7 +73,8 @@ public class Bf16TrainingTests(ITestOutputHelper output)
             kernels.Backward(loss.Compute(bf16.Forward(x), y));
             double error = bf16.GradientError(fp32Gradients);
             output.WriteLine($"{arch} width {width}: bf16 gradient {error:P1} off fp32's; fp32 layers {string.Join(", ", bf16.Fp32Layers)}");
-            Assert.True(error <= Bf16WorkingCopy.GradientTolerance, $"{arch} width {width}: bf16 gradient {error:P1} off fp32's");
+            // The stated tolerance: 10% of the fp32 gradient's length, whatever the floor (here 2.6-3.2%).
+            Assert.True(error <= Bf16WorkingCopy.GradientAllowance, $"{arch} width {width}: bf16 gradient {error:P1} off fp32's");
         }
     }
 
