@@ -45,8 +45,8 @@ public sealed record TrainingOptions
     public int Threads { get; init; }
     /// <summary>
     /// The precision of the forward and backward passes (mixed precision: bf16 compute, fp32 master weights). fp32 by
-    /// default so a library caller, and a run recorded before the option existed, trains as it always did; the command
-    /// line asks for auto.
+    /// default, here and on the command line: a run recorded before the option existed trains as it always did, and
+    /// bf16 training diverged once on the real slices (docs/benchmarks.md, "Mixed-precision training").
     /// </summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
