@@ -6,6 +6,8 @@ namespace CovidSeg.Runs;
 /// prediction scores 1); <see cref="ValidationGlobalLesionDice"/> pools the pixels of all validation images, which does
 /// not reward predicting nothing, and so chooses the best checkpoint.
 /// </summary>
+/// <param name="Precision">"fp32" or "bf16": what the epoch's forward and backward passes computed in (null in runs
+/// recorded before issue 16, which were all fp32).</param>
 public sealed record EpochRecord(
     int Epoch,
     double LearningRate,
@@ -15,4 +17,5 @@ public sealed record EpochRecord(
     double? ValidationLesionDice,
     double? ValidationGlobalLesionDice,
     double Seconds,
-    double ImagesPerSecond);
+    double ImagesPerSecond,
+    string? Precision = null);

@@ -52,6 +52,8 @@ public sealed record RunManifest
     public int? BestEpoch { get; init; }
     public double? BestLesionDice { get; init; }
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
+    /// <summary>The training precision of the latest session and why ("bf16 (auto: ...)"); null before issue 16.</summary>
+    public string? Precision { get; init; }
 
     public void Save(string runDirectory) =>
         AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonConvention.Serialize(this, Format));

@@ -43,6 +43,12 @@ public sealed record TrainingOptions
     public long Seed { get; init; } = 1;
     /// <summary>libtorch threads; 0 = one per logical core.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// The precision of the forward and backward passes (mixed precision: bf16 compute, fp32 master weights). fp32 by
+    /// default, here and on the command line: a run recorded before the option existed trains as it always did, and
+    /// bf16 training diverged once on the real slices (docs/benchmarks.md, "Mixed-precision training").
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
     public void Validate()
     {

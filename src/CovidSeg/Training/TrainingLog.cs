@@ -19,14 +19,14 @@ public static class TrainingLog
         csv.Row([
             "epoch", "learning_rate", "train_loss", "validation_loss",
             .. labels.Classes.Select(c => "dice_" + c.Name.Replace(' ', '_')),
-            "lesion_mean_dice", "global_lesion_dice", "seconds", "images_per_second",
+            "lesion_mean_dice", "global_lesion_dice", "seconds", "images_per_second", "precision",
         ]);
         foreach (var r in history)
         {
             csv.Row([
                 r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.LearningRate), F(r.TrainLoss), F(r.ValidationLoss),
                 .. Enumerable.Range(0, labels.Count).Select(c => c < r.ValidationDice.Length ? F(r.ValidationDice[c]) : ""),
-                F(r.ValidationLesionDice), F(r.ValidationGlobalLesionDice), F(r.Seconds), F(r.ImagesPerSecond),
+                F(r.ValidationLesionDice), F(r.ValidationGlobalLesionDice), F(r.Seconds), F(r.ImagesPerSecond), r.Precision ?? "fp32",
             ]);
         }
         AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), csv.ToString());
