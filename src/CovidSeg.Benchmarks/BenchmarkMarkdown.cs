@@ -52,24 +52,36 @@ public static class BenchmarkMarkdown
         return sb.ToString();
     }
 
-    /// <summary>Writes the report into <paramref name="path"/>, keeping everything outside the markers.</summary>
-    public static void Write(string path, BenchmarkReport report)
+    /// <summary>
+    /// Writes the report into <paramref name="path"/>, keeping everything outside the markers, and returns the file written.
+    /// An existing file without both markers is hand-written text the run must not replace: the report then goes to
+    /// NAME.generated.md beside it, and the caller says so.
+    /// </summary>
+    public static string Write(string path, BenchmarkReport report)
     {
         string generated = Render(report);
         string text;
-        if (File.Exists(path) && File.ReadAllText(path) is var existing
-            && existing.IndexOf(BeginMarker, StringComparison.Ordinal) is int begin and >= 0
-            && existing.IndexOf(EndMarker, begin, StringComparison.Ordinal) is int end and >= 0)
+        string written = path;
+        string existing = File.Exists(path) ? File.ReadAllText(path) : "";
+        int begin = existing.IndexOf(BeginMarker, StringComparison.Ordinal);
+        int end = begin >= 0 ? existing.IndexOf(EndMarker, begin, StringComparison.Ordinal) : -1;
+        if (begin >= 0 && end >= 0)
         {
             text = existing[..begin] + generated.TrimEnd('\n') + existing[(end + EndMarker.Length)..];
         }
         else
         {
+            if (existing.Trim().Length > 0) written = SiblingFor(path);
             text = "# Benchmarks\n\nSpeed and memory of CovidSeg on the machine that ran `covidseg bench`. The section between the markers is " +
                    "rewritten by each run; notes outside it are kept.\n\n" + generated;
         }
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(written));
         if (folder is not null) Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(path, text);
+        AtomicFile.WriteAllText(written, text);
+        return written;
     }
+
+    /// <summary>Where a report goes when <paramref name="path"/> holds text without the markers: NAME.generated.md beside it.</summary>
+    public static string SiblingFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".generated.md");
 }

@@ -46,8 +46,10 @@ public static class BenchCommand
                 AnsiConsole.Write(console);
             }
             string path = parse.GetValue(output)!;
-            BenchmarkMarkdown.Write(path, report);
-            AnsiConsole.WriteLine($"wrote {path} ({report.Duration.TotalMinutes:0.0} min)");
+            string written = BenchmarkMarkdown.Write(path, report);
+            if (written != path)
+                AnsiConsole.WriteLine($"{path}: has text but not both '{BenchmarkMarkdown.BeginMarker}' and '{BenchmarkMarkdown.EndMarker}', so it was left as it is; the tables are in {written}");
+            AnsiConsole.WriteLine($"wrote {written} ({report.Duration.TotalMinutes:0.0} min)");
             return CommandRunner.Success;
         });
         return command;

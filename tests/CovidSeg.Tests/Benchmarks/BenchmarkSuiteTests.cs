@@ -125,6 +125,20 @@ public class BenchmarkSuiteTests
     }
 
     [Fact]
+    public void AFileWithoutItsEndMarkerIsLeftAsItIsAndTheReportGoesBesideIt()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "benchmarks.md");
+        // The end marker lost in a hand edit: rewriting the file would drop the notes after the numbers.
+        string notes = $"# Notes\n\n{BenchmarkMarkdown.BeginMarker}\nold numbers\n\n## What limits each target\n\nhand-written analysis\n";
+        File.WriteAllText(path, notes);
+        string written = BenchmarkMarkdown.Write(path, QuickReport.Value);
+        Assert.Equal(Path.Combine(folder.Path, "benchmarks.generated.md"), written);
+        Assert.Equal(notes, File.ReadAllText(path));
+        Assert.Contains(BenchmarkMarkdown.EndMarker, File.ReadAllText(written));
+    }
+
+    [Fact]
     public void TargetsNameEveryGoalOfTheIssue()
     {
         var targets = BenchmarkTables.Targets(QuickReport.Value);
