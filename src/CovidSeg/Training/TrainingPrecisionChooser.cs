@@ -36,12 +36,11 @@ public static class TrainingPrecisionChooser
         _ => null,
     };
 
-    /// <summary>Parses auto, fp32 or bf16 (any case).</summary>
-    public static TrainingPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses auto, fp32 or bf16 (any case), by the same rule and message as <c>predict --precision</c>.</summary>
+    public static TrainingPrecision Parse(string text) => PrecisionChooser.Parse(text) switch
     {
-        "auto" => TrainingPrecision.Auto,
-        "fp32" or "float32" => TrainingPrecision.Fp32,
-        "bf16" or "bfloat16" => TrainingPrecision.Bf16,
-        _ => throw new CovidSegException($"--precision must be auto, fp32 or bf16, got '{text}'"),
+        InferencePrecision.Fp32 => TrainingPrecision.Fp32,
+        InferencePrecision.Bf16 => TrainingPrecision.Bf16,
+        _ => TrainingPrecision.Auto,
     };
 }
