@@ -59,8 +59,9 @@ public sealed class TrainingCommandOptions
     {
         "paper" => AugmentationMode.Paper,
         "online" => AugmentationMode.Online,
+        "heavy" => AugmentationMode.Heavy,
         "none" => AugmentationMode.None,
-        _ => throw new CovidSegException($"unknown augmentation '{text}': use paper (x6 offline: rotations and scales), online (random) or none"),
+        _ => throw new CovidSegException($"unknown augmentation '{text}': use paper (x6 offline: rotations and scales), online (random), heavy (random, nnU-Net's wider family) or none"),
     };
 
     public static string Name(AugmentationMode mode) => mode.ToString().ToLowerInvariant();

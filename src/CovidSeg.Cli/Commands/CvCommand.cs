@@ -18,7 +18,8 @@ public static class CvCommand
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "results folder (rerun the same command to resume)", Required = true };
         var folds = new Option<int>("--folds") { Description = "folds (the paper: 10)", DefaultValueFactory = _ => 10 };
         var archs = new Option<string>("--archs") { Description = "networks to compare, comma-separated", DefaultValueFactory = _ => string.Join(",", Architectures.Names.Reverse()) };
-        var augs = new Option<string>("--aug") { Description = "augmentation modes to compare, comma-separated: paper, online, none", DefaultValueFactory = _ => "paper,none" };
+        var augs = new Option<string>("--aug") { Description = "augmentation modes to compare, comma-separated: paper, online, heavy, none", DefaultValueFactory = _ => "paper,none" };
+        var runFolds = new Option<string?>("--run-folds") { Description = "train only these folds, 1-based and comma-separated (e.g. 1,2), so processes or machines sharing --out can split the work; finished folds are reported either way" };
         var command = new Command("cv", "Cross-validate networks on the same seeded folds, with and without augmentation, and write tables shaped like the paper's Tables I and II.");
         data.AddTo(command);
         model.AddTo(command, includeArch: false);
@@ -26,7 +27,7 @@ public static class CvCommand
         var selfTraining = new SelfTrainingCommandOptions();
         selfTraining.AddTo(command);
         command.Options.Add(RecipeArguments.Option());
-        foreach (var o in new Option[] { output, folds, archs, augs }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, folds, archs, augs, runFolds }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             OutputFolder.Check(parse.GetValue(output)!.FullName);
@@ -41,7 +42,8 @@ public static class CvCommand
                 model.Build(parse, dataset.Labels.Count, archList.FirstOrDefault() ?? Architectures.UNetName),
                 prep,
                 trainingOptions,
-                selfTraining.Build(parse));
+                selfTraining.Build(parse),
+                ParseFolds(parse.GetValue(runFolds)));
             if (plan.Folds > dataset.Count)
                 throw new CovidSegException($"--folds {plan.Folds} is more than the {dataset.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             string outDir = parse.GetValue(output)!.FullName;
@@ -57,7 +59,7 @@ public static class CvCommand
                 AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), CrossValidationTables.Json(soFar, plan));
             }
             // A rerun resumes: first remove the temporary files a killed run left behind.
-            AtomicFile.RemoveLeftovers(outDir, recursive: true);
+            CrossValidation.RemoveLeftovers(plan, outDir);
             IReadOnlyList<FoldResult> results;
             try
             {
@@ -74,6 +76,14 @@ public static class CvCommand
             return CommandRunner.Success;
         });
         return command;
+    }
+
+    private static List<int>? ParseFolds(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return Split(text).Select(part => int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fold) && fold >= 1
+            ? fold - 1
+            : throw new CovidSegException($"--run-folds: '{part}' is not a fold number (1, 2, ...)")).Distinct().ToList();
     }
 
     private static List<string> Split(string? text) =>

@@ -19,7 +19,7 @@ public static class TrainCommand
         var model = new ModelCommandOptions();
         var training = new TrainingCommandOptions();
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "run folder: weights, run.json, log.csv, learning-curve.png", Required = true };
-        var augmentation = new Option<string>("--aug") { Description = "augmentation of the training slices: paper (x6: rotations 90/180/270, scales 0.5/1.5), online (random) or none", DefaultValueFactory = _ => "paper" };
+        var augmentation = new Option<string>("--aug") { Description = "augmentation of the training slices: paper (x6: rotations 90/180/270, scales 0.5/1.5), online (random: quarter turns, mirror, scale, contrast), heavy (random, wider: also free rotation, elastic, gamma, noise, blur, coarser resolution) or none", DefaultValueFactory = _ => "paper" };
         var valFraction = new Option<double>("--val-fraction") { Description = "share of slices held out for validation (ignored with --folds); 0 = train on every slice, no validation, keep the last epoch", DefaultValueFactory = _ => 0.2 };
         var folds = new Option<int>("--folds") { Description = "split into K seeded folds and validate on --fold (0 = use --val-fraction)", DefaultValueFactory = _ => 0 };
         var fold = new Option<int>("--fold") { Description = "which fold (0-based) validates when --folds is given", DefaultValueFactory = _ => 0 };

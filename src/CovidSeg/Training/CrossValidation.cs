@@ -55,19 +55,38 @@ public static class CrossValidation
             {
                 results.Add(new FoldResult(arch, aug, fold, MetricsReport.Load(metricsPath), TrainingSecondsOf(RunManifest.Load(dir))));
             }
+            else if (!plan.Trains(fold))
+            {
+                continue; // another process's fold, not finished yet
+            }
             else
             {
                 observer.Message($"{aug.ToString().ToLowerInvariant()} / {arch} / fold {fold + 1} of {plan.Folds}");
                 results.Add(TrainFold(data, validation, request, dir, metricsPath, arch, aug, fold, observer, cancel));
                 foldFinished?.Invoke(results);
             }
-            if (plan.SelfTraining is { } selfTraining)
+            if (plan.SelfTraining is { } selfTraining && (plan.Trains(fold) || File.Exists(Path.Combine(FoldDirectory(outDir, aug, arch + CrossValidationPlan.SelfTrainedSuffix, fold), MetricsFile))))
             {
                 results.Add(SelfTrainFold(data, plan, selfTraining, outDir, aug, arch, fold, request, observer, cancel));
                 foldFinished?.Invoke(results);
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files a killed run left in OUT: all of them, or with <see cref="CrossValidationPlan.FoldsToRun"/>
+    /// only those in this process's folds, since another process may be writing its own folds beside it.
+    /// </summary>
+    public static int RemoveLeftovers(CrossValidationPlan plan, string outDir)
+    {
+        if (plan.FoldsToRun is null) return CovidSeg.IO.AtomicFile.RemoveLeftovers(outDir, recursive: true);
+        int removed = 0;
+        foreach (int fold in plan.FoldsToRun)
+        foreach (var aug in plan.Augmentations)
+        foreach (var arch in plan.ReportedArchs)
+            removed += CovidSeg.IO.AtomicFile.RemoveLeftovers(FoldDirectory(outDir, aug, arch, fold), recursive: true);
+        return removed;
     }
 
     private static FoldResult TrainFold(ISegmentationDataset data, IReadOnlyList<int> validation, TrainingRequest request, string dir, string metricsPath,

@@ -16,6 +16,10 @@ namespace CovidSeg.Training;
 /// When set, each fold's network also teaches a student on its training slices plus pseudo-labelled unlabelled slices,
 /// reported as network + <see cref="SelfTrainedSuffix"/>.
 /// </param>
+/// <param name="FoldsToRun">
+/// Null for every fold; otherwise the 0-based folds this process trains. Other folds are reported only when they are
+/// finished already, so several processes (or machines sharing the folder) can train disjoint folds of one plan.
+/// </param>
 public sealed record CrossValidationPlan(
     int Folds,
     IReadOnlyList<string> Archs,
@@ -23,7 +27,8 @@ public sealed record CrossValidationPlan(
     ModelOptions Model,
     PreprocessingOptions Preprocessing,
     TrainingOptions Training,
-    SelfTrainingPlan? SelfTraining = null)
+    SelfTrainingPlan? SelfTraining = null,
+    IReadOnlyList<int>? FoldsToRun = null)
 {
     public const string SelfTrainedSuffix = "+self-training";
 
@@ -32,9 +37,15 @@ public sealed record CrossValidationPlan(
         ? Archs
         : Archs.SelectMany(a => new[] { a, a + SelfTrainedSuffix }).ToList();
 
+    /// <summary>True when this process trains fold <paramref name="fold"/> (0-based).</summary>
+    public bool Trains(int fold) => FoldsToRun is null || FoldsToRun.Contains(fold);
+
     public void Validate()
     {
         if (Folds < 2) throw new CovidSegException($"cross-validation needs at least 2 folds, got {Folds}");
+        if (FoldsToRun is { } only && only.FirstOrDefault(f => f < 0 || f >= Folds, -1) is int bad && bad != -1)
+            throw new CovidSegException($"fold {bad + 1} was asked for, but there are {Folds} folds (1..{Folds})");
+        if (FoldsToRun is { Count: 0 }) throw new CovidSegException("no folds to run");
         if (Archs.Count == 0) throw new CovidSegException("no networks to compare");
         if (Augmentations.Count == 0) throw new CovidSegException("no augmentation modes to compare");
         foreach (var arch in Archs) (Model with { Arch = arch }).Validate();

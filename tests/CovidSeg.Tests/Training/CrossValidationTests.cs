@@ -1,3 +1,4 @@
+using CovidSeg;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Phantom;
@@ -50,6 +51,37 @@ public class CrossValidationTests
         var rerun = CrossValidation.Run(data, plan, folder.Path, again, CancellationToken.None);
         Assert.Equal(0, again.Epochs);
         Assert.Equal(results.Select(r => r.Report.MeanOverImages.LesionMean.Dice), rerun.Select(r => r.Report.MeanOverImages.LesionMean.Dice));
+    }
+
+    [Fact]
+    public void ProcessesSplittingTheFoldsTrainOnlyTheirOwnAndReportEveryFinishedFold()
+    {
+        using var folder = new TempFolder();
+        var (data, whole) = Tiny(folds: 3);
+        var plan = whole with { Archs = [Architectures.UNetName], Augmentations = [AugmentationMode.None] };
+        var second = new CountingObserver();
+        var onlySecond = CrossValidation.Run(data, plan with { FoldsToRun = [1] }, folder.Path, second, CancellationToken.None);
+
+        Assert.Equal(1, second.Epochs);
+        Assert.Equal([1], onlySecond.Select(r => r.Fold));
+        Assert.False(Directory.Exists(CrossValidation.FoldDirectory(folder.Path, AugmentationMode.None, Architectures.UNetName, 0)));
+
+        // The other process's share, then a plain rerun that finds everything done.
+        var rest = new CountingObserver();
+        var all = CrossValidation.Run(data, plan with { FoldsToRun = [0, 2] }, folder.Path, rest, CancellationToken.None);
+        Assert.Equal(2, rest.Epochs);
+        Assert.Equal([0, 1, 2], all.Select(r => r.Fold));
+        var rerun = new CountingObserver();
+        Assert.Equal(3, CrossValidation.Run(data, plan, folder.Path, rerun, CancellationToken.None).Count);
+        Assert.Equal(0, rerun.Epochs);
+    }
+
+    [Fact]
+    public void AFoldOutsideThePlanIsRefusedByNumber()
+    {
+        var (_, plan) = Tiny(folds: 3);
+        var e = Assert.Throws<CovidSegException>(() => (plan with { FoldsToRun = [3] }).Validate());
+        Assert.Equal("fold 4 was asked for, but there are 3 folds (1..3)", e.Message);
     }
 
     [Fact]

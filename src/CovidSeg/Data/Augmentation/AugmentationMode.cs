@@ -12,4 +12,10 @@ public enum AugmentationMode
     Paper,
     /// <summary>A fresh random variant of each slice every epoch: quarter turns, flips, scale, intensity jitter.</summary>
     Online,
+    /// <summary>
+    /// A fresh random variant every epoch from a wider family (nnU-Net's default augmentation, in 2D): quarter turns and
+    /// mirror, free rotation, scale, elastic deformation, gamma, contrast, gain, noise, blur and coarser resolution
+    /// (<see cref="HeavyAugmentationOptions"/>).
+    /// </summary>
+    Heavy,
 }

@@ -17,6 +17,7 @@ public sealed class AugmentedSampleProvider
 {
     private readonly IReadOnlyList<PreparedSample> samples;
     private readonly OnlineAugmentationOptions online;
+    private readonly HeavyAugmentationOptions heavy = new HeavyAugmentationOptions().Validate();
 
     public AugmentationMode Mode { get; }
     public int Seed { get; }
@@ -56,8 +57,9 @@ public sealed class AugmentedSampleProvider
             case AugmentationMode.Paper:
                 return PaperAugmentation.Variant(this.samples[index / PaperAugmentation.VariantCount], index % PaperAugmentation.VariantCount);
             case AugmentationMode.Online:
-                var random = new Random(SeedMixer.Mix(Seed, epoch, index));
-                return OnlineAugmentation.Apply(this.samples[index], random, this.online);
+                return OnlineAugmentation.Apply(this.samples[index], new Random(SeedMixer.Mix(Seed, epoch, index)), this.online);
+            case AugmentationMode.Heavy:
+                return HeavyAugmentation.Apply(this.samples[index], new Random(SeedMixer.Mix(Seed, epoch, index)), this.heavy);
             default:
                 var s = this.samples[index];
                 return new PreparedSample(s.Id, s.Image.clone(), s.Mask.clone());
