@@ -39,6 +39,8 @@ public static class TrainCommand
             var trainingOptions = training.Build(parse);
             var prep = training.BuildPreprocessing(parse);
             var selfTrainingPlan = selfTraining.Build(parse);
+            // Parsed before anything is read or written, so a misspelt name leaves no split.json behind.
+            var augmentationMode = TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper");
             if (parse.GetValue(resume) && selfTrainingPlan is null) return Resume(parse, runDir, data, model, training);
             var dataset = data.Open(parse, prep.Side, (int)trainingOptions.Seed);
             var modelOptions = model.Build(parse, dataset.Labels.Count);
@@ -49,7 +51,7 @@ public static class TrainCommand
             split.Save(Path.Combine(runDir, "split.json"));
             var (trainIdx, valIdx) = split.IndicesIn(dataset);
             var request = new TrainingRequest(dataset, trainIdx, valIdx, modelOptions, prep,
-                TrainingCommandOptions.ParseAugmentation(parse.GetValue(augmentation) ?? "paper"), trainingOptions, runDir);
+                augmentationMode, trainingOptions, runDir);
             if (selfTrainingPlan is not null)
             {
                 AnsiConsole.MarkupLine(Markup.Escape($"self-training {modelOptions.Arch} on {dataset.Source} ({trainIdx.Length} training, {valIdx.Length} validation slices) and {selfTrainingPlan.Unlabelled.Count} unlabelled slices of {selfTrainingPlan.Unlabelled.Source}: teacher -> {Path.Combine(runDir, TeacherFolder)}, student -> {runDir}"));

@@ -62,6 +62,25 @@ public sealed class TrainCommandErrorTests : IDisposable
             CliRun.Invoke("cv", "--data", this.data, "--folds", "7", "--archs", "unet", "--out", this.folder.File("cv")));
     }
 
+    [Theory]
+    [InlineData("0", "error: --run-folds: '0' is not a fold number (1, 2, ...)")]
+    [InlineData("1,x", "error: --run-folds: 'x' is not a fold number (1, 2, ...)")]
+    [InlineData("2,4", "error: fold 4 was asked for, but there are 3 folds (1..3)")]
+    public void RunFoldsThatAreNotFoldsOfThePlan(string given, string expected)
+    {
+        Assert.Equal((CommandRunner.Failure, expected),
+            CliRun.Invoke("cv", "--data", this.data, "--folds", "3", "--archs", "unet", "--aug", "none", "--run-folds", given, "--out", this.folder.File("cv")));
+        Assert.False(File.Exists(Path.Combine(this.folder.File("cv"), "folds.json")));
+    }
+
+    [Fact]
+    public void UnknownAugmentationNamesTheChoices()
+    {
+        Assert.Equal((CommandRunner.Failure, "error: unknown augmentation 'strong': use paper (x6 offline: rotations and scales), online (random), heavy (random, nnU-Net's wider family) or none"),
+            CliRun.Invoke("train", "--data", this.data, "--arch", "unet", "--side", "32", "--epochs", "1", "--aug", "strong", "--out", this.folder.File("r")));
+        Assert.False(Directory.Exists(this.folder.File("r")));
+    }
+
     [Fact]
     public void ASingleImageMaskPairCannotBeSplit()
     {
