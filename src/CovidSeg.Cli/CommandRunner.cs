@@ -37,9 +37,32 @@ public static class CommandRunner
         }
         catch (System.Runtime.InteropServices.ExternalException e)
         {
-            // libtorch reports its own failures this way; its C++ backtrace helps nobody at the command line.
-            error.WriteLine($"error: libtorch failed: {e.Message.Split('\n')[0].Trim()}. Training commands resume from their last checkpoint when run again (train: add --resume).");
+            // libtorch reports its own failures this way. Its C++ backtrace helps nobody at the command line, but its
+            // first line alone ("Expected false to be true") can be too little to find the cause, so all of it is kept.
+            string? report = TryWriteReport(e);
+            error.WriteLine($"error: libtorch failed: {e.Message.Split('\n')[0].Trim().TrimEnd('.')}. " +
+                            (report is null ? "" : $"Its full report: {report}. ") +
+                            "Training commands resume from their last checkpoint when run again (train: add --resume).");
             return Failure;
+        }
+    }
+
+    /// <summary>
+    /// Writes the whole exception (libtorch's message with its C++ frames, then the .NET stack) to a new file in the
+    /// temporary folder, or returns null if that cannot be written: the error line must come out either way.
+    /// </summary>
+    internal static string? TryWriteReport(Exception e)
+    {
+        try
+        {
+            string path = Path.Combine(Path.GetTempPath(),
+                $"covidseg-libtorch-error-{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}.txt");
+            File.WriteAllText(path, $"covidseg {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n{DateTime.UtcNow:O}\n\n{e}\n");
+            return path;
+        }
+        catch (Exception writeError) when (writeError is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
