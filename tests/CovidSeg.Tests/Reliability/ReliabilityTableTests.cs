@@ -303,6 +303,8 @@ public sealed class ReliabilityTableTests(ITestOutputHelper output) : IDisposabl
         sb.AppendLine();
         sb.AppendLine("Exit codes: 0 success, 1 error (nothing or nothing more was done), 2 `predict` segmented some inputs but not all,");
         sb.AppendLine("130 training stopped by Ctrl-C and 143 by SIGTERM, in both cases after saving the current step.");
+        sb.AppendLine("A failure inside libtorch ends with exit code 1 and one line holding libtorch's first line and the path of a report file");
+        sb.AppendLine("in the temporary folder with its whole message, C++ frames and .NET stack (tests/CovidSeg.Tests/Cli/LibtorchErrorReportTests.cs).");
         sb.AppendLine();
         sb.AppendLine("| issue | case | exit code | what the user is told | files left in the output folder |");
         sb.AppendLine("|---|---|---:|---|---|");
