@@ -17,6 +17,8 @@ public class TrainingRecipeTests
         Assert.Equal("res-attention-unet", expanded[arch + 1]);
         int loss = expanded.ToList().IndexOf("--loss");
         Assert.Equal("dice-ce", expanded[loss + 1]);
+        int aug = expanded.ToList().IndexOf("--aug");
+        Assert.Equal("heavy", expanded[aug + 1]);
     }
 
     [Fact]

@@ -12,14 +12,16 @@ public static class TrainingRecipes
         ]);
 
     /// <summary>
-    /// The best recipe measured so far (docs/results.md): cross-entropy plus Dice, cosine decay, random augmentation, 256 px,
-    /// the last epoch's weights (no validation split: a handful of validation slices picks epochs by chance).
+    /// The best recipe measured so far (docs/results.md): cross-entropy plus Dice, cosine decay, heavy random augmentation
+    /// (free rotation, scale, elastic, gamma, contrast, noise, blur), 120 epochs at 256 px, the last epoch's weights (no
+    /// validation split: a handful of validation slices picks epochs by chance). In 5-fold cross-validation it matched the
+    /// earlier 40-epoch online recipe on ground-glass opacity and raised consolidation Dice from 0.356 to 0.439.
     /// </summary>
     public static TrainingRecipe Best { get; } = new("best",
-        "the best recipe measured (docs/results.md): res-attention-unet at 256 px, width 16, cross-entropy + Dice, cosine decay, online augmentation, 40 epochs, last epoch kept",
+        "the best recipe measured (docs/results.md): res-attention-unet at 256 px, width 16, cross-entropy + Dice, cosine decay, heavy augmentation, 120 epochs, last epoch kept",
         [
             ("--arch", ["res-attention-unet"]), ("--side", ["256"]), ("--width", ["16"]), ("--loss", ["dice-ce"]),
-            ("--schedule", ["cosine"]), ("--aug", ["online"]), ("--epochs", ["40"]), ("--val-fraction", ["0"]),
+            ("--schedule", ["cosine"]), ("--aug", ["heavy"]), ("--epochs", ["120"]), ("--val-fraction", ["0"]),
         ]);
 
     public static IReadOnlyList<TrainingRecipe> All { get; } = [Paper, Best];
