@@ -65,9 +65,9 @@ public static class CrossValidation
                 results.Add(TrainFold(data, validation, request, dir, metricsPath, arch, aug, fold, observer, cancel));
                 foldFinished?.Invoke(results);
             }
-            if (plan.SelfTraining is { } selfTraining && (plan.Trains(fold) || File.Exists(Path.Combine(FoldDirectory(outDir, aug, arch + CrossValidationPlan.SelfTrainedSuffix, fold), MetricsFile))))
+            if (plan.SelfTraining is { } selfTraining && SelfTrainFold(data, plan, selfTraining, outDir, aug, arch, fold, request, observer, cancel) is { } student)
             {
-                results.Add(SelfTrainFold(data, plan, selfTraining, outDir, aug, arch, fold, request, observer, cancel));
+                results.Add(student);
                 foldFinished?.Invoke(results);
             }
         }
@@ -103,14 +103,16 @@ public static class CrossValidation
     /// <summary>
     /// The fold's self-trained student: the fold's network (trained already, <paramref name="teacher"/>) labels
     /// unlabelled slices, a student trains on the fold's training slices plus those, and is scored on the held-out
-    /// fold like every other network. Its training time includes the teacher's.
+    /// fold like every other network. Its training time includes the teacher's. Null when the fold belongs to another
+    /// process (<see cref="CrossValidationPlan.FoldsToRun"/>) and its student is not finished.
     /// </summary>
-    private static FoldResult SelfTrainFold(ISegmentationDataset data, CrossValidationPlan plan, SelfTrainingPlan selfTraining, string outDir,
+    private static FoldResult? SelfTrainFold(ISegmentationDataset data, CrossValidationPlan plan, SelfTrainingPlan selfTraining, string outDir,
         AugmentationMode aug, string arch, int fold, TrainingRequest teacher, ITrainingObserver observer, CancellationToken cancel)
     {
         string studentArch = arch + CrossValidationPlan.SelfTrainedSuffix;
         string dir = FoldDirectory(outDir, aug, studentArch, fold);
         string metricsPath = Path.Combine(dir, MetricsFile);
+        if (!File.Exists(metricsPath) && !plan.Trains(fold)) return null; // another process's student, not finished yet
         double teacherSeconds = TrainingSecondsOf(RunManifest.Load(teacher.RunDirectory));
         if (File.Exists(metricsPath))
             return new FoldResult(studentArch, aug, fold, MetricsReport.Load(metricsPath), teacherSeconds + TrainingSecondsOf(RunManifest.Load(dir)));

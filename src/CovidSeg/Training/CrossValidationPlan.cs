@@ -43,7 +43,7 @@ public sealed record CrossValidationPlan(
     public void Validate()
     {
         if (Folds < 2) throw new CovidSegException($"cross-validation needs at least 2 folds, got {Folds}");
-        if (FoldsToRun is { } only && only.FirstOrDefault(f => f < 0 || f >= Folds, -1) is int bad && bad != -1)
+        if (FoldsToRun?.Where(f => f < 0 || f >= Folds).Select(f => (int?)f).FirstOrDefault() is int bad)
             throw new CovidSegException($"fold {bad + 1} was asked for, but there are {Folds} folds (1..{Folds})");
         if (FoldsToRun is { Count: 0 }) throw new CovidSegException("no folds to run");
         if (Archs.Count == 0) throw new CovidSegException("no networks to compare");

@@ -82,6 +82,9 @@ public class CrossValidationTests
         var (_, plan) = Tiny(folds: 3);
         var e = Assert.Throws<CovidSegException>(() => (plan with { FoldsToRun = [3] }).Validate());
         Assert.Equal("fold 4 was asked for, but there are 3 folds (1..3)", e.Message);
+        // -1 must not pass as "none found".
+        var negative = Assert.Throws<CovidSegException>(() => (plan with { FoldsToRun = [-1] }).Validate());
+        Assert.Equal("fold 0 was asked for, but there are 3 folds (1..3)", negative.Message);
     }
 
     [Fact]
