@@ -26,6 +26,7 @@ public static class TrainingStepTimer
         {
             return TimingStatistics.Measure(() =>
             {
+                using var pause = CollectionPause.Enter();
                 using var scope = NewDisposeScope();
                 var images = randn([batch, network.Options.InChannels, size, size], generator: generator);
                 var labels = randint(0, network.Options.Classes, [batch, size, size], generator: generator, dtype: int64);

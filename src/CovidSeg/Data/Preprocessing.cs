@@ -1,6 +1,7 @@
 using CovidSeg.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Data;
 
@@ -17,6 +18,7 @@ public static class Preprocessing
     public static Tensor ImageToTensor(GreyImage image, PreprocessingOptions options)
     {
         options.Validate();
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         var raw = tensor(image.Pixels, [1, image.Height, image.Width], float32);
         Tensor unit = image.Scale switch
@@ -35,6 +37,7 @@ public static class Preprocessing
     public static Tensor MaskToTensor(LabelMask mask, PreprocessingOptions options)
     {
         options.Validate();
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         var labels = tensor(mask.Labels, [mask.Height, mask.Width], uint8).to(int64);
         return Resampling.Nearest(labels, options.Side, options.Side).MoveToOuterDisposeScope();

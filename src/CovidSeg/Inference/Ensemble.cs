@@ -4,6 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using CovidSeg.Labels;
 using CovidSeg.PostProcessing;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Inference;
 
@@ -87,6 +88,7 @@ public sealed class Ensemble : IDisposable
         clock ??= new InferenceClock();
         if (slices.Count == 0) throw new ArgumentException("no slices to segment", nameof(slices));
         using var noGrad = torch.no_grad();
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         var prepared = new Dictionary<PreprocessingOptions, Tensor>();
         Tensor? sum = null;

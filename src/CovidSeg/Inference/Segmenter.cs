@@ -4,6 +4,7 @@ using CovidSeg.Imaging.Nifti;
 using TorchSharp;
 using static TorchSharp.torch;
 using CovidSeg.PostProcessing;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Inference;
 
@@ -73,6 +74,7 @@ public sealed class Segmenter
     /// <summary>One forward pass over up to <see cref="BatchSize"/> slices.</summary>
     public IReadOnlyList<LabelMask> SegmentBatch(IReadOnlyList<GreyImage> slices)
     {
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         var scores = Model.Scores(slices, Clock);
         return Clock.TimeRestore(() =>

@@ -9,7 +9,8 @@ namespace CovidSeg.Inference;
 
 /// <summary>
 /// A trained network ready for inference: RUN_DIR/run.json (architecture, label set, preprocessing) and the weights
-/// of its best checkpoint (the one with the best validation lesion Dice; the last checkpoint when no best is named),
+/// of its averaged checkpoint when training averaged its last epochs, else of its best checkpoint (the one with the best
+/// validation lesion Dice; the last checkpoint when no best is named),
 /// loaded into a network in evaluation mode (batch-norm running statistics, fixed LSH rotations), so the same input
 /// always gives the same output. For bf16 inference the fp32 weights read from the checkpoint are converted once, after
 /// loading (<see cref="TryConvertToBf16"/>; the checkpoint stays the fp32 master). Disposing releases the weights.
@@ -41,7 +42,8 @@ public sealed class TrainedModel : IDisposable
     /// or options that build no network all raise <see cref="InvalidInputException"/> naming the file.
     /// </summary>
     /// <param name="lastEpoch">
-    /// Load the last epoch's weights even when the run names a best one. Cross-validation needs this: its "best" epoch
+    /// Load the weights training ended with (the average of the last epochs when the run averaged, else the last epoch's)
+    /// even when the run names a best one. Cross-validation needs this: its "best" epoch
     /// was picked on the held-out fold, which must not choose the model that is scored or that labels other data.
     /// </param>
     public static TrainedModel Load(string runDirectoryOrFile, bool lastEpoch = false)
@@ -49,9 +51,10 @@ public sealed class TrainedModel : IDisposable
         string full = Path.GetFullPath(runDirectoryOrFile);
         var manifest = RunManifest.Load(full);
         string runDir = Directory.Exists(full) ? full : Path.GetDirectoryName(full) ?? ".";
-        string checkpoint = (lastEpoch ? null : manifest.BestCheckpoint) ?? manifest.LastCheckpoint
+        // An averaged run's model is its average; a missing average is an error, never silently another model.
+        string checkpoint = manifest.AveragedCheckpoint ?? (lastEpoch ? null : manifest.BestCheckpoint) ?? manifest.LastCheckpoint
             ?? throw new InvalidInputException(runDir, "the run has no checkpoint yet (train at least one epoch)");
-        if (!Directory.Exists(Path.Combine(runDir, checkpoint)) && manifest.LastCheckpoint is { } last && last != checkpoint)
+        if (checkpoint != manifest.AveragedCheckpoint && !Directory.Exists(Path.Combine(runDir, checkpoint)) && manifest.LastCheckpoint is { } last && last != checkpoint)
             checkpoint = last; // best folder pruned or lost: the last state is the next best thing
         if (manifest.Model.Classes != manifest.Labels.Count)
             throw new InvalidInputException(Path.Combine(runDir, RunManifest.FileName),

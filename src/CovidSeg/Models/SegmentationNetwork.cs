@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Models;
 
@@ -36,6 +37,7 @@ public abstract class SegmentationNetwork : nn.Module<Tensor, Tensor>
         if (input.dim() != 4 || input.shape[1] != Options.InChannels)
             throw new CovidSegException(
                 $"{Options.Arch} expects images N x {Options.InChannels} x H x W; got [{string.Join(", ", input.shape)}]");
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         long height = input.shape[2], width = input.shape[3];
         long padBottom = PaddingFor(height), padRight = PaddingFor(width);

@@ -14,9 +14,12 @@ public static class CheckpointStore
     public const string ModelFile = "model.bin";
     public const string OptimizerFile = "optimizer.bin";
     public const string RngFile = "rng.bin";
+    /// <summary>The running weight average of a run that averages its last epochs, kept with the state it belongs to.</summary>
+    public const string AveragedFile = "averaged.bin";
 
     /// <summary>Writes a checkpoint folder and returns its path relative to the run folder.</summary>
-    public static string Save(string runDirectory, string name, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer)
+    /// <param name="averaged">The running weight average to keep beside the weights, or null.</param>
+    public static string Save(string runDirectory, string name, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer, nn.Module? averaged = null)
     {
         string relative = Path.Combine("checkpoints", name);
         string final = Path.Combine(runDirectory, relative);
@@ -25,6 +28,7 @@ public static class CheckpointStore
         Directory.CreateDirectory(partial);
         model.save(Path.Combine(partial, ModelFile));
         optimizer?.save_state_dict(Path.Combine(partial, OptimizerFile));
+        averaged?.save(Path.Combine(partial, AveragedFile));
         using (var rng = torch.random.get_rng_state())
             File.WriteAllBytes(Path.Combine(partial, RngFile), rng.data<byte>().ToArray());
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
@@ -44,6 +48,21 @@ public static class CheckpointStore
         catch (Exception e) when (e is not CovidSegException)
         {
             throw new InvalidInputException(path, $"weights do not fit this network (another architecture or options, or a corrupt file): {FirstLine(e.Message)}");
+        }
+    }
+
+    /// <summary>Loads the running weight average saved with a checkpoint; resuming without it would average other epochs.</summary>
+    public static void LoadAveraged(string runDirectory, string checkpoint, nn.Module averaged)
+    {
+        string path = Path.Combine(runDirectory, checkpoint, AveragedFile);
+        if (!File.Exists(path)) throw new InvalidInputException(path, "the running weight average is missing; cannot resume exactly");
+        try
+        {
+            averaged.load(path, strict: true);
+        }
+        catch (Exception e) when (e is not CovidSegException)
+        {
+            throw new InvalidInputException(path, $"the running weight average does not fit this network: {FirstLine(e.Message)}");
         }
     }
 

@@ -50,6 +50,11 @@ public sealed record RunManifest
     /// images), which predict uses.</summary>
     public string? BestCheckpoint { get; init; }
     public int? BestEpoch { get; init; }
+    /// <summary>
+    /// Checkpoint folder holding the weights averaged over the last <see cref="TrainingOptions.AverageLastEpochs"/>
+    /// epochs, written when training finishes; when set, it is the run's model (predict and cross-validation use it).
+    /// </summary>
+    public string? AveragedCheckpoint { get; init; }
     public double? BestLesionDice { get; init; }
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
     /// <summary>The training precision of the latest session and why ("bf16 (auto: ...)"); null before issue 16.</summary>

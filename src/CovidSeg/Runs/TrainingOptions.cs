@@ -49,14 +49,24 @@ public sealed record TrainingOptions
     /// bf16 training diverged once on the real slices (docs/benchmarks.md, "Mixed-precision training").
     /// </summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+    /// <summary>
+    /// Average the weights of this many last epochs (stochastic weight averaging over the schedule's tail); the average
+    /// is then the run's model, for predict and for scoring. 0 = off: the last (or best) epoch's weights, as before.
+    /// </summary>
+    public int AverageLastEpochs { get; init; }
 
     public void Validate()
     {
         if (Epochs < 1) throw new CovidSegException($"epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new CovidSegException($"batch size must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new CovidSegException($"learning rate must be positive, got {LearningRate}");
+        if (AverageLastEpochs < 0 || AverageLastEpochs > Epochs)
+            throw new CovidSegException($"the epochs to average must be 0 (off) to {Epochs} (the epochs trained), got {AverageLastEpochs}");
         if (EarlyStoppingPatience < 0) throw new CovidSegException($"early-stopping patience must be 0 (off) or positive, got {EarlyStoppingPatience}");
         if (ClassWeights is { } w && w.Any(x => !(x >= 0) || double.IsInfinity(x)))
             throw new CovidSegException("class weights must be finite and non-negative");
+        // Early stopping can end training before the epochs to average begin.
+        if (AverageLastEpochs > 0 && EarlyStoppingPatience > 0)
+            throw new CovidSegException("averaging the last epochs' weights needs every epoch trained; use either --average-last or --early-stop");
     }
 }

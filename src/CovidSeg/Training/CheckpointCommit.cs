@@ -10,12 +10,13 @@ namespace CovidSeg.Training;
 /// </summary>
 public static class CheckpointCommit
 {
-    public static RunManifest Save(string runDir, RunManifest manifest, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string name)
+    /// <param name="averaged">The running weight average to keep with the checkpoint, or null.</param>
+    public static RunManifest Save(string runDir, RunManifest manifest, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string name, nn.Module? averaged = null)
     {
-        string relative = CheckpointStore.Save(runDir, name, model, optimizer);
+        string relative = CheckpointStore.Save(runDir, name, model, optimizer, averaged);
         var updated = manifest with { LastCheckpoint = relative, Updated = DateTimeOffset.UtcNow };
         updated.Save(runDir);
-        CheckpointStore.Prune(runDir, updated.LastCheckpoint, updated.BestCheckpoint);
+        CheckpointStore.Prune(runDir, updated.LastCheckpoint, updated.BestCheckpoint, updated.AveragedCheckpoint);
         return updated;
     }
 

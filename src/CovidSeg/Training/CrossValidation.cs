@@ -20,6 +20,8 @@ public static class CrossValidation
 {
     public const string FoldsFile = "folds.json";
     public const string MetricsFile = "metrics.json";
+    /// <summary>With weight averaging, the same fold scored with its last epoch's weights, for the comparison.</summary>
+    public const string LastEpochMetricsFile = "metrics-last-epoch.json";
 
     /// <summary>
     /// OUT/AUG/ARCH/fold-N; a fold trained under an architecture's old name (attention-unet) is found there, so a
@@ -54,6 +56,7 @@ public static class CrossValidation
             if (File.Exists(metricsPath))
             {
                 results.Add(new FoldResult(arch, aug, fold, MetricsReport.Load(metricsPath), TrainingSecondsOf(RunManifest.Load(dir))));
+                results.AddRange(LastEpochResult(dir, arch, aug, fold, results[^1].TrainingSeconds));
             }
             else if (!plan.Trains(fold))
             {
@@ -63,6 +66,7 @@ public static class CrossValidation
             {
                 observer.Message($"{aug.ToString().ToLowerInvariant()} / {arch} / fold {fold + 1} of {plan.Folds}");
                 results.Add(TrainFold(data, validation, request, dir, metricsPath, arch, aug, fold, observer, cancel));
+                results.AddRange(LastEpochResult(dir, arch, aug, fold, results[^1].TrainingSeconds));
                 foldFinished?.Invoke(results);
             }
             if (plan.SelfTraining is { } selfTraining && SelfTrainFold(data, plan, selfTraining, outDir, aug, arch, fold, request, observer, cancel) is { } student)
@@ -94,6 +98,9 @@ public static class CrossValidation
     {
         var trained = Trainer.Run(request, observer, cancel);
         if (trained.Interrupted) throw new OperationCanceledException("cross-validation interrupted; run the same command again to resume");
+        // Written before metrics.json, whose presence marks the fold done.
+        if (trained.Manifest.AveragedCheckpoint is not null)
+            ScoreHeldOut(data, validation, trained.Manifest, dir, trained.Manifest.LastCheckpoint).Save(Path.Combine(dir, LastEpochMetricsFile));
         var report = ScoreHeldOut(data, validation, trained.Manifest, dir);
         report.Save(metricsPath);
         report.SaveCsv(Path.Combine(dir, "metrics.csv"));
@@ -125,6 +132,13 @@ public static class CrossValidation
         return new FoldResult(studentArch, aug, fold, report, teacherSeconds + TrainingSecondsOf(trained.Manifest));
     }
 
+    /// <summary>The fold's last-epoch scores as a row of their own, when the fold's model is a weight average.</summary>
+    private static IEnumerable<FoldResult> LastEpochResult(string dir, string arch, AugmentationMode aug, int fold, double seconds)
+    {
+        string path = Path.Combine(dir, LastEpochMetricsFile);
+        if (File.Exists(path)) yield return new FoldResult(arch + CrossValidationPlan.LastEpochSuffix, aug, fold, MetricsReport.Load(path), seconds);
+    }
+
     private static double TrainingSecondsOf(RunManifest manifest) => manifest.History.Sum(h => h.Seconds);
 
     private static KFoldSplit LoadOrCreateFolds(ISegmentationDataset data, CrossValidationPlan plan, string outDir)
@@ -145,10 +159,11 @@ public static class CrossValidation
         return split;
     }
 
-    private static MetricsReport ScoreHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, RunManifest manifest, string runDir)
+    /// <summary>Scores the held-out slices with the run's model (its average, else its last epoch) or the named checkpoint.</summary>
+    private static MetricsReport ScoreHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, RunManifest manifest, string runDir, string? checkpoint = null)
     {
         using var model = ModelFactory.Create(manifest.Model);
-        CheckpointStore.LoadModel(runDir, manifest.LastCheckpoint!, model);
+        CheckpointStore.LoadModel(runDir, checkpoint ?? manifest.AveragedCheckpoint ?? manifest.LastCheckpoint!, model);
         using var slices = PreparedSlices.Load(data, heldOut, manifest.Preprocessing, fingerprint: null);
         return Validation.Run(model, slices, data.Labels).Report;
     }

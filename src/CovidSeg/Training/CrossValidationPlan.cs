@@ -32,10 +32,19 @@ public sealed record CrossValidationPlan(
 {
     public const string SelfTrainedSuffix = "+self-training";
 
-    /// <summary>The rows of the result tables: each network, and after it its self-trained student when there is one.</summary>
-    public IReadOnlyList<string> ReportedArchs => SelfTraining is null
-        ? Archs
-        : Archs.SelectMany(a => new[] { a, a + SelfTrainedSuffix }).ToList();
+    /// <summary>Marks the row of a network's last-epoch weights when its model is their average (<see cref="TrainingOptions.AverageLastEpochs"/>).</summary>
+    public const string LastEpochSuffix = "@last-epoch";
+
+    /// <summary>
+    /// The rows of the result tables: each network; after it, when weights are averaged, the same runs scored with their
+    /// last epoch's weights; and then its self-trained student when there is one.
+    /// </summary>
+    public IReadOnlyList<string> ReportedArchs => Archs.SelectMany(a => new[]
+        {
+            a,
+            Training.AverageLastEpochs > 0 ? a + LastEpochSuffix : null,
+            SelfTraining is null ? null : a + SelfTrainedSuffix,
+        }.OfType<string>()).ToList();
 
     /// <summary>True when this process trains fold <paramref name="fold"/> (0-based).</summary>
     public bool Trains(int fold) => FoldsToRun is null || FoldsToRun.Contains(fold);

@@ -28,7 +28,13 @@ public static class CrossValidationTables
     public static string PaperName(string arch) =>
         arch.EndsWith(CrossValidationPlan.SelfTrainedSuffix, StringComparison.Ordinal)
             ? Architectures.PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
-            : Architectures.PaperName(arch);
+            : arch.EndsWith(CrossValidationPlan.LastEpochSuffix, StringComparison.Ordinal)
+                ? Architectures.PaperName(arch[..^CrossValidationPlan.LastEpochSuffix.Length]) + ", last epoch"
+                : Architectures.PaperName(arch);
+
+    private static string ScoredWeights(CrossValidationPlan plan) => plan.Training.AverageLastEpochs > 0
+        ? Invariant($"the average of its last {plan.Training.AverageLastEpochs} epochs' weights (rows marked \"last epoch\": the same runs with the last epoch's weights)")
+        : "the last epoch's weights";
 
     public static MeanAndSpread Summary(IReadOnlyList<FoldResult> results, string arch, AugmentationMode aug, Func<MetricsReport, double> metric)
     {
@@ -47,7 +53,7 @@ public static class CrossValidationTables
             sb.AppendLine($"**Partial: {completeFolds.Count} of {plan.Folds} folds complete for every configuration ({results.Count} of {plan.Folds * plan.ReportedArchs.Count * plan.Augmentations.Count} trainings); the tables use the complete folds only.** Rerun the command to resume.").AppendLine();
             if (completeFolds.Count > 0) results = results.Where(r => completeFolds.Contains(r.Fold)).ToList();
         }
-        sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with the last epoch's weights."));
+        sb.AppendLine(Invariant($"{plan.Folds} folds; {plan.Training.Epochs} epochs; side {plan.Preprocessing.Side}; width {plan.Model.BaseWidth}; batch {plan.Training.BatchSize}; seed {plan.Training.Seed}; wall time {wall.TotalMinutes:F1} min. Mean ± standard deviation over folds, each fold scored on its held-out slices with {ScoredWeights(plan)}."));
         sb.AppendLine();
 
         string[] compared = [Architectures.ResidualAttentionUNetName, Architectures.UNetName];

@@ -41,6 +41,11 @@ public static class Trainer
         var epochSource = new AugmentedSampleProvider(train.Samples, augmentation, unchecked((int)options.Seed));
 
         using var model = ModelFactory.Create(modelOptions, options.Seed);
+        // Built from the same seed, so creating it leaves torch's generator where the run's own network left it.
+        using var average = options.AverageLastEpochs > 0
+            ? new WeightAverage(ModelFactory.Create(modelOptions, options.Seed), model,
+                WeightAverage.CountAfter(previous?.Progress.CompletedEpochs ?? 0, options.Epochs, options.AverageLastEpochs))
+            : null;
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
         using var loss = new SegmentationLoss(options.Loss, options.ClassWeights, labels.Count);
 
@@ -60,6 +65,7 @@ public static class Trainer
         {
             CheckpointStore.LoadModel(runDir, last, model);
             CheckpointStore.LoadOptimizerAndRng(runDir, last, optimizer);
+            if (average is { Count: > 0 }) CheckpointStore.LoadAveraged(runDir, last, average.Network);
             observer.Message($"resuming after epoch {previous.Progress.CompletedEpochs}" +
                              (previous.Progress.StepsIntoEpoch > 0 ? $", step {previous.Progress.StepsIntoEpoch}" : ""));
         }
@@ -68,7 +74,7 @@ public static class Trainer
         var precision = continuing ?? TrainingPrecisionChooser.Choose(options.Precision);
         using var bf16 = precision.Dtype == ScalarType.BFloat16 ? Bf16WorkingCopy.Create(model) : null;
         observer.Message($"precision: {precision.Describe()}{bf16?.DescribeFp32Layers()}");
-        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto && continuing is null };
+        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto && continuing is null, Average = average };
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = EpochVerdict.SinceBestIn(manifest);
@@ -92,16 +98,19 @@ public static class Trainer
             var verdict = EpochVerdict.Judge(manifest.BestLesionDice, request.ValidationPicksCheckpoint ? globalLesionDice : null, sinceBest, options.EarlyStoppingPatience, epoch, options.Epochs);
             sinceBest = verdict.SinceBest;
             var (isBest, stopEarly, finished) = (verdict.IsBest, verdict.StopEarly, verdict.Finished);
+            if (average is not null && epoch + 1 >= WeightAverage.FirstEpoch(options.Epochs, options.AverageLastEpochs)) average.Add();
+            string? averagedCheckpoint = finished && average is { Count: > 0 } ? SaveAverage(runDir, average, validation, labels, dice, observer) : null;
             string name = $"epoch-{epoch + 1:D4}";
             manifest = CheckpointCommit.Save(runDir, manifest with
             {
+                AveragedCheckpoint = averagedCheckpoint ?? manifest.AveragedCheckpoint,
                 Progress = new RunProgress { CompletedEpochs = epoch + 1, Finished = finished, StoppedEarly = stopEarly },
                 History = history.ToList(),
                 BestCheckpoint = isBest ? Path.Combine("checkpoints", name) : manifest.BestCheckpoint,
                 BestEpoch = isBest ? epoch + 1 : manifest.BestEpoch,
                 BestLesionDice = isBest ? globalLesionDice : manifest.BestLesionDice,
                 Precision = session.Precision,
-            }, model, optimizer, name);
+            }, model, optimizer, name, average is { Count: > 0 } ? average.Network : null);
             progress = manifest.Progress;
             TrainingLog.Write(runDir, labels, history);
             observer.EpochFinished(record, isBest);
@@ -131,7 +140,30 @@ public static class Trainer
         public string Precision { get; set; } = "fp32";
         /// <summary>bf16 was chosen by auto: the first step times it against fp32 on this network and batch.</summary>
         public bool MeasureSpeed { get; init; }
+        /// <summary>The running average of the last epochs' weights, saved with every checkpoint; null when not averaging.</summary>
+        public WeightAverage? Average { get; init; }
     }
+
+    /// <summary>
+    /// Writes the finished average as the checkpoint folder "averaged" and returns its path; with validation slices,
+    /// says how it scores against the last epoch.
+    /// </summary>
+    private static string SaveAverage(string runDir, WeightAverage average, PreparedSlices validation, LabelSet labels, double[] lastEpochDice, ITrainingObserver observer)
+    {
+        string saved = CheckpointStore.Save(runDir, AveragedCheckpointName, average.Network, optimizer: null);
+        string scored = "";
+        if (validation.Count > 0)
+        {
+            var (_, dice, _, _) = Validate(average.Network, validation, labels);
+            scored = "; validation Dice per class " + string.Join(" / ", dice.Select(d => d.ToString("F3", CultureInfo.InvariantCulture))) +
+                     " against the last epoch's " + string.Join(" / ", lastEpochDice.Select(d => d.ToString("F3", CultureInfo.InvariantCulture)));
+        }
+        observer.Message($"the run's model is the average of the last {average.Count} epochs' weights ({saved}){scored}");
+        return saved;
+    }
+
+    /// <summary>The checkpoint folder name of the averaged weights.</summary>
+    public const string AveragedCheckpointName = "averaged";
 
     /// <summary>
     /// The optimizer steps of one epoch, or the manifest saved when Ctrl-C stopped it part way. The clock keeps
@@ -167,10 +199,11 @@ public static class Trainer
                     History = history,
                     // Before the first step has settled the precision, a resumed session decides afresh.
                     Precision = session.BackwardKernels is null ? manifest.Precision : session.Precision,
-                }, model, optimizer, $"epoch-{epoch + 1:D4}-step-{step:D5}");
+                }, model, optimizer, $"epoch-{epoch + 1:D4}-step-{step:D5}", session.Average is { Count: > 0 } average ? average.Network : null);
                 observer.Message($"interrupted: saved epoch {epoch + 1} step {step} to {runDir}; continue with --resume");
                 return new EpochTraining(lossSum, images, clock, 0, saved);
             }
+            using var pause = CollectionPause.Enter();
             using var scope = torch.NewDisposeScope();
             var batch = order.Skip(step * options.BatchSize).Take(options.BatchSize).ToArray();
             var drawn = batch.Select(i => epochSource.Get(epoch, i)).ToList();

@@ -3,6 +3,7 @@ using CovidSeg.Evaluation;
 using static TorchSharp.torch;
 using CovidSeg.Labels;
 using CovidSeg.PostProcessing;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Training;
 
@@ -26,6 +27,7 @@ public static class Validation
         {
             for (int i = 0; i < slices.Count; i++)
             {
+                using var pause = CollectionPause.Enter();
                 using var scope = NewDisposeScope();
                 var sample = slices.Samples[i];
                 var logits = model.forward(sample.Image.unsqueeze(0));

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Data.Augmentation;
 
@@ -92,6 +93,7 @@ public sealed class AugmentedSampleProvider
         foreach (var chunk in order.Chunk(batchSize))
         {
             Tensor images, masks;
+            using (CollectionPause.Enter())
             using (var scope = NewDisposeScope())
             {
                 var samples = chunk.Select(i => Get(epoch, i)).ToList();

@@ -4,6 +4,7 @@ using CovidSeg.Inference;
 using CovidSeg.PostProcessing;
 using TorchSharp;
 using static TorchSharp.torch;
+using CovidSeg.Runtime;
 
 namespace CovidSeg.Training.SemiSupervised;
 
@@ -43,6 +44,7 @@ public static class PseudoLabeller
     /// <summary>The most probable class of each pixel of probabilities [C, H, W], and its probability, in row order.</summary>
     private static (byte[] Classes, float[] Confidence) MostProbable(Tensor probabilities)
     {
+        using var pause = CollectionPause.Enter();
         using var scope = NewDisposeScope();
         var (best, bestClass) = probabilities.to(float32).max(0);
         return (bestClass.to(uint8).contiguous().data<byte>().ToArray(), best.contiguous().data<float>().ToArray());
@@ -62,6 +64,7 @@ public static class PseudoLabeller
     {
         foreach (var batch in images.Chunk(BatchSize))
         {
+            using var pause = CollectionPause.Enter();
             using var scope = NewDisposeScope();
             var input = stack(batch.Select(b => Preprocessing.ImageToTensor(b.Image, teacher.Preprocessing)));
             var probabilities = FlipAveraging.Average(input, x => teacher.Logits(x).softmax(1));

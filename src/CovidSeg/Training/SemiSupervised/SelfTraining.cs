@@ -47,7 +47,11 @@ public static class SelfTraining
             {
                 Data = data,
                 TrainIndices = Enumerable.Repeat(request.Teacher.TrainIndices, repeats).SelectMany(i => i).Concat(data.PseudoIndices).ToList(),
-                Training = request.Teacher.Training with { Epochs = options.StudentEpochs },
+                Training = request.Teacher.Training with
+                {
+                    Epochs = options.StudentEpochs,
+                    AverageLastEpochs = StudentEpochsToAverage(request.Teacher.Training, options.StudentEpochs),
+                },
                 RunDirectory = studentDir,
                 ResumeRun = HasRun(studentDir),
             };
@@ -100,6 +104,10 @@ public static class SelfTraining
         observer.Message($"kept {kept.Count} pseudo-labelled slices (on average {kept.Average(p => p.ConfidentFraction):P1} of their pixels confident, {kept.Average(p => p.LesionFraction):P1} confident lesion)");
         return (kept, thresholds);
     }
+
+    /// <summary>The student averages the same share of its epochs as its teacher did (at least one when the teacher averaged).</summary>
+    public static int StudentEpochsToAverage(TrainingOptions teacher, int studentEpochs) => teacher.AverageLastEpochs == 0 ? 0
+        : Math.Clamp((int)Math.Round((double)teacher.AverageLastEpochs * studentEpochs / teacher.Epochs), 1, studentEpochs);
 
     /// <summary>How often each labelled slice appears in a student's epoch: enough to be about as many as the pseudo-labels.</summary>
     public static int LabelledRepeats(int labelled, int pseudo) =>
