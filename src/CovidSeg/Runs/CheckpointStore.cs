@@ -37,32 +37,25 @@ public static class CheckpointStore
     }
 
     /// <summary>Loads weights into a network built from the run's options; a clear error when they do not fit.</summary>
-    public static void LoadModel(string runDirectory, string checkpoint, nn.Module model)
-    {
-        string path = Path.Combine(runDirectory, checkpoint, ModelFile);
-        if (!File.Exists(path)) throw new InvalidInputException(path, "checkpoint weights are missing");
-        try
-        {
-            model.load(path, strict: true);
-        }
-        catch (Exception e) when (e is not CovidSegException)
-        {
-            throw new InvalidInputException(path, $"weights do not fit this network (another architecture or options, or a corrupt file): {FirstLine(e.Message)}");
-        }
-    }
+    public static void LoadModel(string runDirectory, string checkpoint, nn.Module model) =>
+        LoadWeights(Path.Combine(runDirectory, checkpoint, ModelFile), model, "checkpoint weights are missing",
+            "weights do not fit this network (another architecture or options, or a corrupt file)");
 
     /// <summary>Loads the running weight average saved with a checkpoint; resuming without it would average other epochs.</summary>
-    public static void LoadAveraged(string runDirectory, string checkpoint, nn.Module averaged)
+    public static void LoadAveraged(string runDirectory, string checkpoint, nn.Module averaged) =>
+        LoadWeights(Path.Combine(runDirectory, checkpoint, AveragedFile), averaged, "the running weight average is missing; cannot resume exactly",
+            "the running weight average does not fit this network");
+
+    private static void LoadWeights(string path, nn.Module module, string missing, string misfit)
     {
-        string path = Path.Combine(runDirectory, checkpoint, AveragedFile);
-        if (!File.Exists(path)) throw new InvalidInputException(path, "the running weight average is missing; cannot resume exactly");
+        if (!File.Exists(path)) throw new InvalidInputException(path, missing);
         try
         {
-            averaged.load(path, strict: true);
+            module.load(path, strict: true);
         }
         catch (Exception e) when (e is not CovidSegException)
         {
-            throw new InvalidInputException(path, $"the running weight average does not fit this network: {FirstLine(e.Message)}");
+            throw new InvalidInputException(path, $"{misfit}: {FirstLine(e.Message)}");
         }
     }
 

@@ -19,7 +19,8 @@ public class TrainerTests
         return new TrainingRequest(data, [0, 1, 2, 3, 4, 5], [6, 7], model, new PreprocessingOptions(Side: 48), aug, training, runDir, resume);
     }
 
-    private sealed class CancelAfter(int epoch, int step, CancellationTokenSource source) : ITrainingObserver
+    /// <summary>Cancels training once epoch <paramref name="epoch"/> (1-based) has finished step <paramref name="step"/>.</summary>
+    internal sealed class CancelAfter(int epoch, int step, CancellationTokenSource source) : ITrainingObserver
     {
         public void EpochStarted(int e, int epochs, int steps) { }
         public void StepFinished(int e, int s, int steps, double loss, double imagesPerSecond)

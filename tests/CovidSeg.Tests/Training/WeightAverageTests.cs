@@ -93,17 +93,6 @@ public class WeightAverageTests
             .Concat(model.named_buffers().Where(b => b.buffer.is_floating_point()).SelectMany(b => b.buffer.data<float>().ToArray())).ToArray();
     }
 
-    private sealed class CancelAt(int epoch, int step, CancellationTokenSource source) : ITrainingObserver
-    {
-        public void EpochStarted(int e, int epochs, int steps) { }
-        public void StepFinished(int e, int s, int steps, double loss, double imagesPerSecond)
-        {
-            if (e == epoch && s == step) source.Cancel();
-        }
-        public void EpochFinished(EpochRecord record, bool isBest) { }
-        public void Message(string text) { }
-    }
-
     [Fact]
     public void ARunAveragingItsLastTwoEpochsServesTheMeanOfTheirWeightsAndResumesToTheSameAverage()
     {
@@ -126,7 +115,7 @@ public class WeightAverageTests
 
         // Stopped inside the averaged tail (epoch 3, after one step), the resumed run reaches the same average.
         using var cts = new CancellationTokenSource();
-        Assert.True(Trainer.Run(Request(interrupted, 3, 2), new CancelAt(3, 1, cts), cts.Token).Interrupted);
+        Assert.True(Trainer.Run(Request(interrupted, 3, 2), new TrainerTests.CancelAfter(3, 1, cts), cts.Token).Interrupted);
         var resumed = Trainer.Run(Request(interrupted, 3, 2, resume: true), SilentTrainingObserver.Instance, CancellationToken.None).Manifest;
         Assert.Equal(averaged, Weights(interrupted, resumed.AveragedCheckpoint!, resumed.Model));
     }
