@@ -74,6 +74,17 @@ public sealed class TrainCommandErrorTests : IDisposable
     }
 
     [Fact]
+    public void MoreEpochsToAverageThanTrainedAreRefusedBeforeAnythingIsWritten()
+    {
+        Assert.Equal((CommandRunner.Failure, "error: the epochs to average must be 0 (off) to 1 (the epochs trained), got 2"),
+            Train(this.data, "--out", this.folder.File("r"), "--average-last", "2"));
+        Assert.False(Directory.Exists(this.folder.File("r")));
+        Assert.Equal((CommandRunner.Failure, "error: the epochs to average must be 0 (off) to 3 (the epochs trained), got 5"),
+            CliRun.Invoke("cv", "--data", this.data, "--folds", "3", "--archs", "unet", "--epochs", "3", "--average-last", "5", "--out", this.folder.File("cv")));
+        Assert.False(Directory.Exists(this.folder.File("cv")));
+    }
+
+    [Fact]
     public void UnknownAugmentationNamesTheChoices()
     {
         Assert.Equal((CommandRunner.Failure, "error: unknown augmentation 'strong': use paper (x6 offline: rotations and scales), online (random), heavy (random, nnU-Net's wider family) or none"),
