@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CovidSeg.Data;
+using CovidSeg.PostProcessing;
 using CovidSeg.Imaging;
 using CovidSeg.Inference;
 using CovidSeg.Runtime;
@@ -28,9 +29,10 @@ public static class PredictCommand
         var labels = new Option<string?>("--labels") { Description = "require the model(s) to label this set: semiseg or medseg" };
         var maxPixels = new Option<long>("--max-pixels") { Description = "largest PNG/JPEG accepted, in pixels, checked before decoding", DefaultValueFactory = _ => ImageFile.DefaultMaxPixels };
         var precision = new Option<string>("--precision") { Description = "network precision: auto (bf16 where the CPU has bf16 instructions and bf16 products measure faster, else fp32), fp32 or bf16", DefaultValueFactory = _ => "auto" };
+        var offsets = new Option<string?>("--decision-offsets") { Description = "decision-offsets.json written by `cv --decision-offsets`: per-class amounts added to the log-probabilities before the most probable class is taken (the model's classes must match)" };
         var threads = CommonOptions.Threads();
         var command = new Command("predict", "Segment slices, CT volumes or DICOM CT series with trained model(s) and quantify infection as a share of the lung; DICOM input also gives a DICOM Segmentation.");
-        foreach (var o in new Option[] { models, inputs, output, overlay, style, tta, batch, lungMask, series, labels, maxPixels, precision, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { models, inputs, output, overlay, style, tta, batch, lungMask, series, labels, maxPixels, precision, offsets, threads }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             long pixelLimit = parse.GetValue(maxPixels);
@@ -42,9 +44,13 @@ public static class PredictCommand
             var expected = labelName is null ? null : DatasetOpener.LabelSetNamed(labelName);
             var asked = PrecisionChooser.Parse(parse.GetValue(precision) ?? "auto");
             var chosen = PrecisionChooser.Choose(asked);
+            string? offsetsPath = parse.GetValue(offsets);
+            var decisionOffsets = offsetsPath is null ? null : DecisionOffsets.Load(offsetsPath);
             using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], parse.GetValue(tta), expected, chosen);
             AnsiConsole.WriteLine($"precision: {ensemble.Precision.Describe()}");
-            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit, SeriesUid: parse.GetValue(series), OverlayStyle: overlayStyle);
+            decisionOffsets?.Validate(ensemble.Labels.Classes.Select(c => c.Name).ToList(), offsetsPath!);
+            if (decisionOffsets is not null) AnsiConsole.WriteLine($"decision offsets: {decisionOffsets.Describe()}");
+            var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit, SeriesUid: parse.GetValue(series), OverlayStyle: overlayStyle, Offsets: decisionOffsets);
             if (options.BatchSize < 1) throw new CovidSegException($"--batch must be at least 1, got {options.BatchSize}");
             var predictor = new Predictor(ensemble, options);
             var outcomes = predictor.PredictAll(parse.GetValue(inputs) ?? [], o =>

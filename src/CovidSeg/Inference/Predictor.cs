@@ -1,4 +1,5 @@
 using CovidSeg.Data;
+using CovidSeg.PostProcessing;
 using CovidSeg.Imaging;
 using CovidSeg.Imaging.Dicom;
 using CovidSeg.Imaging.Nifti;
@@ -17,7 +18,7 @@ namespace CovidSeg.Inference;
 /// <param name="OverlayStyle">Overlays fill each lesion or outline it (the texture inside stays visible).</param>
 public sealed record PredictionOptions(string OutputDirectory, bool WriteOverlays = false, int BatchSize = Segmenter.DefaultBatchSize,
     string? LungMaskPath = null, int VolumeOverlaySlices = 3, long MaxPixels = ImageFile.DefaultMaxPixels, string? SeriesUid = null,
-    OverlayStyle OverlayStyle = OverlayStyle.Fill);
+    OverlayStyle OverlayStyle = OverlayStyle.Fill, DecisionOffsets? Offsets = null);
 
 /// <summary>
 /// <c>covidseg predict</c> for a list of inputs: PNG/JPEG slices (8-bit display grey levels), NIfTI 2D/3D images and
@@ -36,7 +37,7 @@ public sealed class Predictor
     public Predictor(Ensemble model, PredictionOptions options)
     {
         Options = options;
-        segmenter = new Segmenter(model, options.BatchSize);
+        segmenter = new Segmenter(model, options.BatchSize) { Offsets = options.Offsets };
     }
 
     public PredictionOptions Options { get; }

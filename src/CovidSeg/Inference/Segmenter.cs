@@ -30,6 +30,8 @@ public sealed class Segmenter
 
     public Ensemble Model { get; }
     public int BatchSize { get; }
+    /// <summary>Applied to the class probabilities before the most probable class is taken; null for the plain argmax.</summary>
+    public DecisionOffsets? Offsets { get; init; }
     /// <summary>Where the time of every slice segmented so far went.</summary>
     public InferenceClock Clock { get; } = new();
 
@@ -84,8 +86,8 @@ public sealed class Segmenter
             {
                 using var one = NewDisposeScope();
                 masks[i] = Model.Kind == ScoreKind.Logits
-                    ? ScoreRestoration.LogitsToLabels(scores[i], slices[i].Width, slices[i].Height)
-                    : ScoreRestoration.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities);
+                    ? ScoreRestoration.LogitsToLabels(scores[i], slices[i].Width, slices[i].Height, Offsets)
+                    : ScoreRestoration.RestoreLabels(scores[i], slices[i].Height, slices[i].Width, ScoreKind.Probabilities, Offsets);
             }
             return masks;
         });

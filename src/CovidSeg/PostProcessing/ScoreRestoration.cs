@@ -25,15 +25,26 @@ public static class ScoreRestoration
         return Resampling.Bilinear(probabilities, height, width).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The label map at the original size: argmax over classes of <see cref="RestoreProbabilities"/>.</summary>
-    public static LabelMask RestoreLabels(Tensor scores, int height, int width, ScoreKind kind)
+    /// <summary>
+    /// The label map at the original size: argmax over classes of <see cref="RestoreProbabilities"/>, weighted by
+    /// <paramref name="offsets"/> when given.
+    /// </summary>
+    public static LabelMask RestoreLabels(Tensor scores, int height, int width, ScoreKind kind, DecisionOffsets? offsets = null)
     {
         using var scope = NewDisposeScope();
-        var labels = ClassArgmax.Labels(RestoreProbabilities(scores, height, width, kind)).contiguous();
-        return new LabelMask(width, height, labels.bytes.ToArray());
+        return Labels(RestoreProbabilities(scores, height, width, kind), offsets);
+    }
+
+    /// <summary>The label map of probabilities [C, H, W] already at the original size, weighted by <paramref name="offsets"/> when given.</summary>
+    public static LabelMask Labels(Tensor probabilities, DecisionOffsets? offsets = null)
+    {
+        using var scope = NewDisposeScope();
+        var weighed = offsets is null || offsets.IsNone ? probabilities : offsets.Weigh(probabilities);
+        var labels = ClassArgmax.Labels(weighed).contiguous();
+        return new LabelMask((int)probabilities.shape[2], (int)probabilities.shape[1], labels.bytes.ToArray());
     }
 
     /// <summary>Label mask at width x height from one slice's logits [C, S, S].</summary>
-    public static LabelMask LogitsToLabels(Tensor logits, int width, int height) =>
-        RestoreLabels(logits, height, width, ScoreKind.Logits);
+    public static LabelMask LogitsToLabels(Tensor logits, int width, int height, DecisionOffsets? offsets = null) =>
+        RestoreLabels(logits, height, width, ScoreKind.Logits, offsets);
 }

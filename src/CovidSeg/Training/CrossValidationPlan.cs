@@ -16,6 +16,11 @@ namespace CovidSeg.Training;
 /// When set, each fold's network also teaches a student on its training slices plus pseudo-labelled unlabelled slices,
 /// reported as network + <see cref="SelfTrainedSuffix"/>.
 /// </param>
+/// <param name="ChooseDecisionOffsets">
+/// When set, once every fold of a network is trained, decision offsets are chosen on the held-out predictions
+/// (<see cref="CrossValidationOffsets"/>) and each fold is also reported with offsets chosen on the other folds, as
+/// network + <see cref="OffsetsSuffix"/>.
+/// </param>
 /// <param name="FoldsToRun">
 /// Null for every fold; otherwise the 0-based folds this process trains. Other folds are reported only when they are
 /// finished already, so several processes (or machines sharing the folder) can train disjoint folds of one plan.
@@ -28,12 +33,16 @@ public sealed record CrossValidationPlan(
     PreprocessingOptions Preprocessing,
     TrainingOptions Training,
     SelfTrainingPlan? SelfTraining = null,
-    IReadOnlyList<int>? FoldsToRun = null)
+    IReadOnlyList<int>? FoldsToRun = null,
+    bool ChooseDecisionOffsets = false)
 {
     public const string SelfTrainedSuffix = "+self-training";
 
     /// <summary>Marks the row of a network's last-epoch weights when its model is their average (<see cref="TrainingOptions.AverageLastEpochs"/>).</summary>
     public const string LastEpochSuffix = "@last-epoch";
+
+    /// <summary>Marks the row of a network scored with decision offsets chosen on the other folds.</summary>
+    public const string OffsetsSuffix = "@decision-offsets";
 
     /// <summary>
     /// The rows of the result tables: each network; after it, when weights are averaged, the same runs scored with their
@@ -43,6 +52,7 @@ public sealed record CrossValidationPlan(
         {
             a,
             Training.AverageLastEpochs > 0 ? a + LastEpochSuffix : null,
+            ChooseDecisionOffsets ? a + OffsetsSuffix : null,
             SelfTraining is null ? null : a + SelfTrainedSuffix,
         }.OfType<string>()).ToList();
 

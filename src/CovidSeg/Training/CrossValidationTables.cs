@@ -30,7 +30,9 @@ public static class CrossValidationTables
             ? Architectures.PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
             : arch.EndsWith(CrossValidationPlan.LastEpochSuffix, StringComparison.Ordinal)
                 ? Architectures.PaperName(arch[..^CrossValidationPlan.LastEpochSuffix.Length]) + ", last epoch"
-                : Architectures.PaperName(arch);
+                : arch.EndsWith(CrossValidationPlan.OffsetsSuffix, StringComparison.Ordinal)
+                    ? Architectures.PaperName(arch[..^CrossValidationPlan.OffsetsSuffix.Length]) + " + decision offsets (cross-fitted)"
+                    : Architectures.PaperName(arch);
 
     private static string ScoredWeights(CrossValidationPlan plan) => plan.Training.AverageLastEpochs > 0
         ? Invariant($"the average of its last {plan.Training.AverageLastEpochs} epochs' weights (rows marked \"last epoch\": the same runs with the last epoch's weights)")

@@ -1,0 +1,140 @@
+using CovidSeg.Cli;
+using CovidSeg.Data;
+using CovidSeg.Data.Augmentation;
+using CovidSeg.Imaging;
+using CovidSeg.Models;
+using CovidSeg.Phantom;
+using CovidSeg.PostProcessing;
+using CovidSeg.Runs;
+using CovidSeg.Tests.Cli;
+using CovidSeg.Tests.Inference;
+using CovidSeg.Training;
+using static TorchSharp.torch;
+
+namespace CovidSeg.Tests.Training;
+
+public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>
+{
+    private static readonly string[] Names = ["background", "ground-glass opacity", "consolidation"];
+
+    /// <summary>One pixel's probabilities, as a [3, 1, 1] map.</summary>
+    private static Tensor Pixel(float background, float ggo, float consolidation) => tensor(new[] { background, ggo, consolidation }).view(3, 1, 1);
+
+    [Theory]
+    [InlineData(0.0, 0)]       // 0.6 > 0.4
+    [InlineData(0.4, 0)]       // 0.4 e^0.4 = 0.597 < 0.6
+    [InlineData(0.6931, 1)]    // 0.4 x 2 = 0.8 > 0.6
+    [InlineData(-0.5, 0)]
+    public void AnOffsetMultipliesItsClassProbabilityByEToTheOffset(double ggoOffset, int expected)
+    {
+        using var p = Pixel(0.6f, 0.4f, 0f);
+        var labels = ScoreRestoration.Labels(p, new DecisionOffsets(Names, [0, ggoOffset, 0]));
+        Assert.Equal((byte)expected, labels.Labels[0]);
+    }
+
+    [Fact]
+    public void EqualWeightsKeepTheLowerClassAsThePlainArgmaxDoes()
+    {
+        using var p = Pixel(0.25f, 0.5f, 0.25f);
+        Assert.Equal((byte)1, ScoreRestoration.Labels(p, new DecisionOffsets(Names, [0, 0, Math.Log(2)])).Labels[0]);
+    }
+
+    /// <summary>
+    /// A 2 x 2 image whose left column is GGO that the network gives probability 0.4 (background 0.6), and whose right
+    /// column is background (0.9 against GGO 0.1). Any GGO offset in (ln 1.5, ln 9) = (0.41, 2.20) labels it exactly.
+    /// </summary>
+    private static HeldOutProbabilities Image(string id, int fold, float ggoProbability = 0.4f)
+    {
+        var p = new float[3 * 4];
+        float[] bg = [1 - ggoProbability, 0.9f, 1 - ggoProbability, 0.9f], gg = [ggoProbability, 0.1f, ggoProbability, 0.1f];
+        for (int i = 0; i < 4; i++) { p[i] = bg[i]; p[4 + i] = gg[i]; }
+        return new HeldOutProbabilities(id, fold, tensor(p).view(3, 2, 2), new LabelMask(2, 2, [1, 0, 1, 0]));
+    }
+
+    [Fact]
+    public void TheSearchFindsTheSmallestOffsetThatLabelsTheUnderSegmentedClass()
+    {
+        var images = new[] { Image("a", 0), Image("b", 0) };
+        var plain = DecisionOffsetSearch.Score(images, DecisionOffsets.None(Names));
+        Assert.Equal(0.0, plain.MeanOverImages.PerClass[1].Scores.Dice);
+        var chosen = DecisionOffsetSearch.Choose(images, Names, "test");
+        Assert.Equal([0, 0.5, 0], chosen.Offsets);
+        Assert.Equal(1.0, DecisionOffsetSearch.Score(images, chosen).MeanOverImages.PerClass[1].Scores.Dice);
+    }
+
+    [Fact]
+    public void EachFoldIsScoredWithOffsetsChosenWithoutIt()
+    {
+        // Folds 1 and 2 need GGO offset 0.5 (probability 0.4); fold 0 would need 1.0 (probability 0.3: ln(0.7/0.3) = 0.85).
+        var images = new List<HeldOutProbabilities> { Image("a", 0, 0.3f), Image("b", 1), Image("c", 2) };
+        var fitted = DecisionOffsetSearch.CrossFitted(images, Names);
+        var fold0 = fitted.Single(f => f.Fold == 0);
+        Assert.Equal([0, 0.5, 0], fold0.Offsets.Offsets);
+        // Chosen without fold 0, the offset misses its fainter GGO: an honest score, not the best possible one.
+        Assert.Equal(0.0, fold0.Report.MeanOverImages.PerClass[1].Scores.Dice);
+        // Folds 1 and 2 are chosen on sets that include fold 0's image, which needs 1.0 and is also served by it.
+        Assert.All(fitted.Where(f => f.Fold != 0), f => Assert.Equal(1.0, f.Report.MeanOverImages.PerClass[1].Scores.Dice));
+    }
+
+    [Fact]
+    public void CrossValidationReportsCrossFittedRowsAndWritesOffsetsForPredict()
+    {
+        using var folder = new TempFolder();
+        var data = new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 });
+        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None],
+            new ModelOptions { BaseWidth = 8, Depth = 2 }, new PreprocessingOptions(Side: 32),
+            new TrainingOptions { Epochs = 2, BatchSize = 4, Seed = 3 }, ChooseDecisionOffsets: true);
+        var results = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
+
+        string row = Architectures.UNetName + CrossValidationPlan.OffsetsSuffix;
+        Assert.Equal([0, 1], results.Where(r => r.Arch == row).Select(r => r.Fold));
+        string armDir = Path.GetDirectoryName(CrossValidation.FoldDirectory(folder.Path, AugmentationMode.None, Architectures.UNetName, 0))!;
+        var all = DecisionOffsets.Load(Path.Combine(armDir, DecisionOffsets.FileName));
+        Assert.Equal(data.Labels.Classes.Select(c => c.Name), all.ClassNames);
+        foreach (int fold in new[] { 0, 1 })
+        {
+            var own = DecisionOffsets.Load(Path.Combine(armDir, $"fold-{fold}", DecisionOffsets.FileName));
+            Assert.Contains($"fold {fold + 1} not seen", own.ChosenBy);
+            // With all-zero offsets the cross-fitted row is the plain one, image for image.
+            if (own.IsNone)
+                Assert.Equal(results.Single(r => r.Arch == Architectures.UNetName && r.Fold == fold).Report.MeanOverImages.LesionMean.Dice,
+                    results.Single(r => r.Arch == row && r.Fold == fold).Report.MeanOverImages.LesionMean.Dice, 12);
+        }
+        Assert.Contains("U-Net + decision offsets (cross-fitted)", CrossValidationTables.Markdown(results, plan, "cv", TimeSpan.FromMinutes(1)));
+        var again = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
+        Assert.Equal(results.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)), again.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)));
+    }
+
+    private static int Predict(params string[] args)
+    {
+        var root = new System.CommandLine.RootCommand("test");
+        root.Subcommands.Add(CovidSeg.Cli.Commands.PredictCommand.Create());
+        return CommandRunner.Invoke(root, args);
+    }
+
+    [Fact]
+    public void PredictAppliesOffsetsAndRefusesThoseOfAnotherLabelSet()
+    {
+        using var folder = new TempFolder();
+        string inputs = folder.File("in");
+        Directory.CreateDirectory(inputs);
+        ImageFile.WriteGrey8(Path.Combine(inputs, "a.png"), ChestPhantom.GenerateSlice(8, new PhantomOptions { Size = 48 }).Image);
+        var names = run.Data.Labels.Classes.Select(c => c.Name).ToList();
+        string favourGgo = folder.File("ggo.json");
+        new DecisionOffsets(names, names.Select((_, i) => i == 1 ? 20.0 : 0.0).ToList(), "test").Save(favourGgo);
+
+        Assert.Equal(CommandRunner.Success, Predict("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("plain"), "--threads", "2"));
+        Assert.Equal(CommandRunner.Success, Predict("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("ggo"), "--threads", "2", "--decision-offsets", favourGgo));
+        var plain = ImageFile.ReadLabels(Path.Combine(folder.File("plain"), "a.png"));
+        var ggo = ImageFile.ReadLabels(Path.Combine(folder.File("ggo"), "a.png"));
+        // e^20 outweighs any probability ratio a float holds: every pixel is GGO.
+        Assert.All(ggo.Labels, l => Assert.Equal(1, l));
+        Assert.Contains(plain.Labels, l => l != 1);
+
+        string other = folder.File("other.json");
+        new DecisionOffsets(Names, [0, 1, 0], "test").Save(other);
+        var (code, error) = CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("x"), "--threads", "2", "--decision-offsets", other);
+        Assert.Equal(CommandRunner.Failure, code);
+        Assert.StartsWith($"error: {other}: the offsets are for the classes background, ground-glass opacity, consolidation, but the model predicts", error);
+    }
+}
