@@ -158,7 +158,9 @@ public static class Trainer
             scored = "; validation Dice per class " + string.Join(" / ", dice.Select(d => d.ToString("F3", CultureInfo.InvariantCulture))) +
                      " against the last epoch's " + string.Join(" / ", lastEpochDice.Select(d => d.ToString("F3", CultureInfo.InvariantCulture)));
         }
-        observer.Message($"the run's model is the average of the last {average.Count} epochs' weights ({saved}){scored}");
+        observer.Message(average.Count == 1
+            ? $"the run's model is the last epoch's weights, saved as its average of 1 epoch ({saved}){scored}"
+            : $"the run's model is the average of the last {average.Count} epochs' weights ({saved}){scored}");
         return saved;
     }
 

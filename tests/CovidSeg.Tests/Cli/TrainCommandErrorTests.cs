@@ -82,6 +82,20 @@ public sealed class TrainCommandErrorTests : IDisposable
         Assert.Equal((CommandRunner.Failure, "error: the epochs to average must be 0 (off) to 3 (the epochs trained), got 5"),
             CliRun.Invoke("cv", "--data", this.data, "--folds", "3", "--archs", "unet", "--epochs", "3", "--average-last", "5", "--out", this.folder.File("cv")));
         Assert.False(Directory.Exists(this.folder.File("cv")));
+        Assert.Equal((CommandRunner.Failure, "error: --average-last: 'a quarter' is neither a number of epochs nor a share of them such as 25%"),
+            Train(this.data, "--out", this.folder.File("r"), "--average-last", "a quarter"));
+    }
+
+    [Theory]
+    [InlineData("25%", 120, 30)]
+    [InlineData("25%", 7, 2)]
+    [InlineData("1%", 7, 1)]
+    [InlineData("0%", 7, 0)]
+    [InlineData("100%", 7, 7)]
+    [InlineData("3", 7, 3)]
+    public void EpochsToAverageAreANumberOrAShareOfTheEpochs(string given, int epochs, int expected)
+    {
+        Assert.Equal(expected, TrainingCommandOptions.ParseEpochsToAverage(given, epochs));
     }
 
     [Fact]

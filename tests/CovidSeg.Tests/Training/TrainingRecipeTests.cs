@@ -19,6 +19,8 @@ public class TrainingRecipeTests
         Assert.Equal("dice-ce", expanded[loss + 1]);
         int aug = expanded.ToList().IndexOf("--aug");
         Assert.Equal("heavy", expanded[aug + 1]);
+        int average = expanded.ToList().IndexOf("--average-last");
+        Assert.Equal("25%", expanded[average + 1]);
     }
 
     [Fact]
@@ -27,6 +29,9 @@ public class TrainingRecipeTests
         var expanded = TrainingRecipes.Expand(["cv", "--recipe=best", "-o", "out"], option => option != "--val-fraction");
         Assert.DoesNotContain("--val-fraction", expanded);
         Assert.Contains("--schedule", expanded);
+        // A flag without a value: cv takes it, train does not.
+        Assert.Contains("--decision-offsets", expanded);
+        Assert.DoesNotContain("--decision-offsets", TrainingRecipes.Expand(["train", "--recipe", "best"], option => option != "--decision-offsets"));
         Assert.Equal(["cv", "-o", "out"], TrainingRecipes.Expand(["cv", "-o", "out"], _ => true));
         var e = Assert.Throws<CovidSegException>(() => TrainingRecipes.Expand(["train", "--recipe", "fastest"], _ => true));
         Assert.Contains("unknown recipe 'fastest'", e.Message);
