@@ -105,13 +105,6 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
         Assert.Equal(results.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)), again.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)));
     }
 
-    private static int Predict(params string[] args)
-    {
-        var root = new System.CommandLine.RootCommand("test");
-        root.Subcommands.Add(CovidSeg.Cli.Commands.PredictCommand.Create());
-        return CommandRunner.Invoke(root, args);
-    }
-
     [Fact]
     public void PredictAppliesOffsetsAndRefusesThoseOfAnotherLabelSet()
     {
@@ -123,8 +116,8 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
         string favourGgo = folder.File("ggo.json");
         new DecisionOffsets(names, names.Select((_, i) => i == 1 ? 20.0 : 0.0).ToList(), "test").Save(favourGgo);
 
-        Assert.Equal(CommandRunner.Success, Predict("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("plain"), "--threads", "2"));
-        Assert.Equal(CommandRunner.Success, Predict("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("ggo"), "--threads", "2", "--decision-offsets", favourGgo));
+        Assert.Equal(CommandRunner.Success, CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("plain"), "--threads", "2").Code);
+        Assert.Equal(CommandRunner.Success, CliRun.Invoke("predict", "--model", run.RunDirectory, "--input", inputs, "--out", folder.File("ggo"), "--threads", "2", "--decision-offsets", favourGgo).Code);
         var plain = ImageFile.ReadLabels(Path.Combine(folder.File("plain"), "a.png"));
         var ggo = ImageFile.ReadLabels(Path.Combine(folder.File("ggo"), "a.png"));
         // e^20 outweighs any probability ratio a float holds: every pixel is GGO.
