@@ -52,7 +52,7 @@ public sealed class TrainedModel : IDisposable
         var manifest = RunManifest.Load(full);
         string runDir = Directory.Exists(full) ? full : Path.GetDirectoryName(full) ?? ".";
         // An averaged run's model is its average; a missing average is an error, never silently another model.
-        string checkpoint = manifest.AveragedCheckpoint ?? (lastEpoch ? null : manifest.BestCheckpoint) ?? manifest.LastCheckpoint
+        string checkpoint = (lastEpoch ? manifest.FinalCheckpoint : manifest.AveragedCheckpoint ?? manifest.BestCheckpoint ?? manifest.LastCheckpoint)
             ?? throw new InvalidInputException(runDir, "the run has no checkpoint yet (train at least one epoch)");
         if (checkpoint != manifest.AveragedCheckpoint && !Directory.Exists(Path.Combine(runDir, checkpoint)) && manifest.LastCheckpoint is { } last && last != checkpoint)
             checkpoint = last; // best folder pruned or lost: the last state is the next best thing

@@ -55,6 +55,9 @@ public sealed record RunManifest
     /// epochs, written when training finishes; when set, it is the run's model (predict and cross-validation use it).
     /// </summary>
     public string? AveragedCheckpoint { get; init; }
+    /// <summary>The weights training ended with: the average of the last epochs when the run averaged, else the last epoch's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? FinalCheckpoint => AveragedCheckpoint ?? LastCheckpoint;
     public double? BestLesionDice { get; init; }
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
     /// <summary>The training precision of the latest session and why ("bf16 (auto: ...)"); null before issue 16.</summary>

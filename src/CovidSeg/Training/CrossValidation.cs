@@ -148,6 +148,14 @@ public static class CrossValidation
         if (File.Exists(path)) yield return new FoldResult(arch + CrossValidationPlan.LastEpochSuffix, aug, fold, MetricsReport.Load(path), seconds);
     }
 
+    /// <summary>A fold's network with its final weights (<see cref="RunManifest.FinalCheckpoint"/>), or those of <paramref name="checkpoint"/>.</summary>
+    internal static SegmentationNetwork FoldModel(RunManifest manifest, string runDir, string? checkpoint = null)
+    {
+        var model = ModelFactory.Create(manifest.Model);
+        CheckpointStore.LoadModel(runDir, checkpoint ?? manifest.FinalCheckpoint!, model);
+        return model;
+    }
+
     private static double TrainingSecondsOf(RunManifest manifest) => manifest.History.Sum(h => h.Seconds);
 
     private static KFoldSplit LoadOrCreateFolds(ISegmentationDataset data, CrossValidationPlan plan, string outDir)
@@ -168,11 +176,10 @@ public static class CrossValidation
         return split;
     }
 
-    /// <summary>Scores the held-out slices with the run's model (its average, else its last epoch) or the named checkpoint.</summary>
+    /// <summary>Scores the held-out slices with the run's final weights (<see cref="RunManifest.FinalCheckpoint"/>) or the named checkpoint.</summary>
     private static MetricsReport ScoreHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, RunManifest manifest, string runDir, string? checkpoint = null)
     {
-        using var model = ModelFactory.Create(manifest.Model);
-        CheckpointStore.LoadModel(runDir, checkpoint ?? manifest.AveragedCheckpoint ?? manifest.LastCheckpoint!, model);
+        using var model = FoldModel(manifest, runDir, checkpoint);
         using var slices = PreparedSlices.Load(data, heldOut, manifest.Preprocessing, fingerprint: null);
         return Validation.Run(model, slices, data.Labels).Report;
     }

@@ -1,7 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
 using CovidSeg.Evaluation;
-using CovidSeg.Models;
 using CovidSeg.PostProcessing;
 using CovidSeg.Runs;
 using CovidSeg.Runtime;
@@ -62,8 +61,7 @@ public static class CrossValidationOffsets
     {
         var manifest = RunManifest.Load(runDir);
         var (_, heldOut) = split.Fold(fold).IndicesIn(data);
-        using var model = ModelFactory.Create(manifest.Model);
-        CheckpointStore.LoadModel(runDir, manifest.AveragedCheckpoint ?? manifest.LastCheckpoint!, model);
+        using var model = CrossValidation.FoldModel(manifest, runDir);
         model.eval();
         using var slices = PreparedSlices.Load(data, heldOut, manifest.Preprocessing, fingerprint: null);
         var result = new List<HeldOutProbabilities>();

@@ -25,14 +25,20 @@ public static class CrossValidationTables
     ];
 
     /// <summary>The paper's names for the networks of its tables.</summary>
-    public static string PaperName(string arch) =>
-        arch.EndsWith(CrossValidationPlan.SelfTrainedSuffix, StringComparison.Ordinal)
-            ? Architectures.PaperName(arch[..^CrossValidationPlan.SelfTrainedSuffix.Length]) + " + self-training"
-            : arch.EndsWith(CrossValidationPlan.LastEpochSuffix, StringComparison.Ordinal)
-                ? Architectures.PaperName(arch[..^CrossValidationPlan.LastEpochSuffix.Length]) + ", last epoch"
-                : arch.EndsWith(CrossValidationPlan.OffsetsSuffix, StringComparison.Ordinal)
-                    ? Architectures.PaperName(arch[..^CrossValidationPlan.OffsetsSuffix.Length]) + " + decision offsets (cross-fitted)"
-                    : Architectures.PaperName(arch);
+    public static string PaperName(string arch)
+    {
+        foreach (var (suffix, label) in RowSuffixes)
+            if (arch.EndsWith(suffix, StringComparison.Ordinal)) return Architectures.PaperName(arch[..^suffix.Length]) + label;
+        return Architectures.PaperName(arch);
+    }
+
+    /// <summary>The rows a plan adds beside each network, and how the tables name them.</summary>
+    private static readonly (string Suffix, string Label)[] RowSuffixes =
+    [
+        (CrossValidationPlan.SelfTrainedSuffix, " + self-training"),
+        (CrossValidationPlan.LastEpochSuffix, ", last epoch"),
+        (CrossValidationPlan.OffsetsSuffix, " + decision offsets (cross-fitted)"),
+    ];
 
     private static string ScoredWeights(CrossValidationPlan plan) => plan.Training.AverageLastEpochs > 0
         ? Invariant($"the average of its last {plan.Training.AverageLastEpochs} epochs' weights (rows marked \"last epoch\": the same runs with the last epoch's weights)")
