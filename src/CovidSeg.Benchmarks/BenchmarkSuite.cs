@@ -23,7 +23,8 @@ public static class BenchmarkSuite
         var sections = options.Sections;
 
         var ceilings = new List<MatmulCeiling>();
-        if (sections.HasFlag(BenchmarkSections.Ceiling) || sections.HasFlag(BenchmarkSections.Inference))
+        // Training measures its bf16 rows only where bf16 products are fast, so it needs the ceilings too.
+        if (sections.HasFlag(BenchmarkSections.Ceiling) || sections.HasFlag(BenchmarkSections.Inference) || sections.HasFlag(BenchmarkSections.Training))
         {
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
             {
@@ -31,22 +32,29 @@ public static class BenchmarkSuite
                 ceilings.Add(MatmulCeilingBenchmark.Measure(dtype, options.Runs, maxSize: options.CeilingMaxSize));
             }
         }
+        string? bf16Skip = ceilings.Count == 0 ? null : Bf16SkipReason(ceilings);
 
         var training = new List<TrainingStepRow>();
         if (sections.HasFlag(BenchmarkSections.Training))
+        {
             foreach (int size in options.TrainingSizes)
                 foreach (string arch in options.Archs)
                 {
                     progress($"training step: {arch} at {size} x {size}, batch {options.TrainingBatch}");
                     training.Add(TrainingStepBenchmark.Measure(options.Model(arch), size, options.TrainingBatch, options.Runs));
                 }
+            // Mixed precision at the first size only: enough to compare with fp32 and between networks.
+            int bf16Size = options.TrainingSizes[0];
+            foreach (string arch in options.Archs)
+            {
+                if (bf16Skip is null) progress($"training step: {arch} at {bf16Size} x {bf16Size}, batch {options.TrainingBatch}, bf16");
+                training.Add(TrainingStepBenchmark.Measure(options.Model(arch), bf16Size, options.TrainingBatch, options.Runs, bf16: true, skipReason: bf16Skip));
+            }
+        }
 
         var inference = new List<InferenceRow>();
         if (sections.HasFlag(BenchmarkSections.Inference))
         {
-            double fp32 = ceilings.First(c => c.Precision == "fp32").Gflops;
-            double bf16 = ceilings.First(c => c.Precision == "bf16").Gflops;
-            string? bf16Skip = bf16 < ReducedPrecisionMinSpeedRatio * fp32 ? $"skipped: bf16 products {fp32 / bf16:0}x slower than fp32 here" : null;
             foreach (string arch in options.Archs)
                 inference.AddRange(InferenceBenchmark.Measure(options.Model(arch), options.InferenceSize, options.InferenceBatches,
                     [(ScalarType.Float32, null), (ScalarType.BFloat16, bf16Skip)], options.Runs, progress));
@@ -107,5 +115,13 @@ public static class BenchmarkSuite
             Attention = attention,
             Profiles = profiles,
         };
+    }
+
+    /// <summary>Why bf16 network rows are not run here, or null when bf16 products are fast enough to be worth timing.</summary>
+    private static string? Bf16SkipReason(IReadOnlyList<MatmulCeiling> ceilings)
+    {
+        double fp32 = ceilings.First(c => c.Precision == "fp32").Gflops;
+        double bf16 = ceilings.First(c => c.Precision == "bf16").Gflops;
+        return bf16 < ReducedPrecisionMinSpeedRatio * fp32 ? $"skipped: bf16 products {fp32 / bf16:0}x slower than fp32 here" : null;
     }
 }

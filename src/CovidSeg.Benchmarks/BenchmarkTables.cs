@@ -18,10 +18,14 @@ public static class BenchmarkTables
 
         if (report.Training.Count > 0)
             tables.Add(new BenchmarkTable($"Training step (forward, cross-entropy, backward, Adam), batch {report.Options.TrainingBatch}",
-                ["network", "size", "median s/step", "spread", "images/s", "GFLOP/s", "of fp32 ceiling"],
-                report.Training.Select(r => Row(r.Arch, $"{r.Size}²", F(r.Seconds.Median, 3), Spread(r.Seconds), F(r.ImagesPerSecond, 2),
-                    F(r.Gflops, 1), OfCeiling(r.Gflops / fp32))).ToList(),
-                "FLOPs per step = 3 x forward FLOPs (covidseg summary) x batch." + AboveCeilingNote(report.Training.Select(r => r.Gflops / fp32))));
+                ["network", "size", "precision", "median s/step", "spread", "images/s", "GFLOP/s", "of its ceiling"],
+                report.Training.Select(r => r.Seconds is { } s
+                    ? Row(r.Arch, $"{r.Size}²", r.Precision, F(s.Median, 3), Spread(s), F(r.ImagesPerSecond, 2),
+                        F(r.Gflops, 1), OfCeiling(r.Gflops / report.CeilingGflops(r.Precision)))
+                    : Row(r.Arch, $"{r.Size}²", r.Precision, "not run", "", "", "", r.NotRunReason ?? "")).ToList(),
+                "FLOPs per step = 3 x forward FLOPs (covidseg summary) x batch. bf16: the trainer's mixed-precision step "
+                + "(`--precision bf16`: passes on a bf16 copy, fp32 master weights and Adam, norm layers in fp32)."
+                + AboveCeilingNote(report.Training.Select(r => r.Gflops / report.CeilingGflops(r.Precision)))));
 
         if (report.Inference.Count > 0)
             tables.Add(new BenchmarkTable($"Inference, {report.Options.InferenceSize} x {report.Options.InferenceSize} slices (eval, no_grad)",
@@ -106,10 +110,17 @@ public static class BenchmarkTables
         var rows = new List<IReadOnlyList<string>>();
         double? fp32 = report.CeilingGflops("fp32");
         double? bf16 = report.CeilingGflops("bf16");
-        var unetTraining = report.Training.FirstOrDefault(r => r.Arch == Architectures.UNetName && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == Architectures.UNetName);
-        var fullTraining = report.Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName && r.Size == 256) ?? report.Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName);
+        var fp32Training = report.Training.Where(r => r.Precision == "fp32" && r.Seconds is not null).ToList();
+        var unetTraining = fp32Training.FirstOrDefault(r => r.Arch == Architectures.UNetName && r.Size == 256) ?? fp32Training.FirstOrDefault(r => r.Arch == Architectures.UNetName);
+        var fullTraining = fp32Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName && r.Size == 256) ?? fp32Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName);
         rows.Add(Target("U-Net training at 256²: ≥ 70% of fp32 ceiling", unetTraining?.Gflops / fp32, 0.70, ofCeiling: true));
         rows.Add(Target("full model training at 256²: ≥ 50% of fp32 ceiling", fullTraining?.Gflops / fp32, 0.50, ofCeiling: true));
+        rows.Add(StepRatio("full model training step ≤ 1.25x U-Net's, fp32 (issue 16)", fullTraining, unetTraining));
+        var bf16Training = report.Training.Where(r => r.Precision == "bf16").ToList();
+        var unetBf16 = bf16Training.FirstOrDefault(r => r.Arch == Architectures.UNetName);
+        var fullBf16 = bf16Training.FirstOrDefault(r => r.Arch == Architectures.ResidualAttentionUNetName);
+        rows.Add(StepRatio("the same, both in bf16 (mixed precision)", fullBf16, unetBf16));
+        rows.Add(StepRatio("full model in bf16 against U-Net in fp32", fullBf16, unetTraining));
         var bestInference = report.Inference.Where(r => r.Gflops is not null && r.Precision == "fp32").MaxBy(r => r.Gflops);
         var worstInference = report.Inference.Where(r => r.Gflops is not null && r.Precision == "fp32").MinBy(r => r.Gflops);
         rows.Add(Row("inference fp32: ≥ 60% of ceiling",
@@ -138,8 +149,17 @@ public static class BenchmarkTables
             if (full is double fr)
                 rows.Add(Row($"full attention peak memory {sides[0]}² → {sides[0] * 2}² (for contrast)", F(fr, 2), "quadratic growth"));
         }
-        return new BenchmarkTable("Targets (issue 6)", ["target", "measured", "verdict"], rows,
+        return new BenchmarkTable("Targets (issues 6 and 16)", ["target", "measured", "verdict"], rows,
             AboveCeilingNote([unetTraining?.Gflops / fp32, fullTraining?.Gflops / fp32]).TrimStart() is { Length: > 0 } note ? note : null);
+    }
+
+    /// <summary>The full model's step time over U-Net's, against issue 16's 1.25x; a row not run says why.</summary>
+    private static IReadOnlyList<string> StepRatio(string name, TrainingStepRow? full, TrainingStepRow? unet)
+    {
+        if (full is null || unet is null) return Row(name, "not measured", "");
+        if (full.Seconds is null || unet.Seconds is null) return Row(name, "not run: " + (full.NotRunReason ?? unet.NotRunReason ?? "no time"), "");
+        double ratio = full.Seconds.Median / unet.Seconds.Median;
+        return Row(name, $"{F(full.Seconds.Median, 3)} / {F(unet.Seconds.Median, 3)} s = {F(ratio, 2)}x", Verdict(ratio <= 1.25));
     }
 
     private static IReadOnlyList<string> Target(string name, double? value, double goal, bool atMost = false, bool ofCeiling = false) =>

@@ -22,7 +22,9 @@ public class BenchmarkSuiteTests
     {
         var r = QuickReport.Value;
         Assert.Equal(["fp32", "bf16"], r.Ceilings.Select(c => c.Precision));
-        Assert.Equal(2, r.Training.Count);
+        // fp32 at the one quick size, then bf16 (run or skipped with its reason) for both networks.
+        Assert.Equal(["fp32", "fp32", "bf16", "bf16"], r.Training.Select(t => t.Precision));
+        Assert.Equal(["unet", "res-attention-unet", "unet", "res-attention-unet"], r.Training.Select(t => t.Arch));
         Assert.Equal(2 * 2 * 2, r.Inference.Count); // networks x precisions x batch sizes
         Assert.NotNull(r.Volume);
         Assert.Equal(4, r.Attention.Count); // 2 sides x LSH and full
@@ -35,10 +37,10 @@ public class BenchmarkSuiteTests
         var r = QuickReport.Value;
         foreach (var c in r.Ceilings)
             Assert.Equal(2.0 * c.Size * c.Size * c.Size / c.Seconds.Median / 1e9, c.Gflops, 9);
-        foreach (var t in r.Training)
+        foreach (var t in r.Training.Where(t => t.Seconds is not null))
         {
-            Assert.Equal(3 * t.ForwardFlopsPerImage * t.Batch / t.Seconds.Median / 1e9, t.Gflops, 9);
-            Assert.Equal(t.Batch / t.Seconds.Median, t.ImagesPerSecond, 9);
+            Assert.Equal(3 * t.ForwardFlopsPerImage * t.Batch / t.Seconds!.Median / 1e9, t.Gflops!.Value, 9);
+            Assert.Equal(t.Batch / t.Seconds.Median, t.ImagesPerSecond!.Value, 9);
         }
         foreach (var i in r.Inference.Where(i => i.Seconds is not null))
             Assert.Equal(i.Seconds!.Median / i.Batch * 1000, i.MillisecondsPerSlice!.Value, 9);
@@ -106,7 +108,10 @@ public class BenchmarkSuiteTests
         bool slow = r.CeilingGflops("bf16") < BenchmarkSuite.ReducedPrecisionMinSpeedRatio * r.CeilingGflops("fp32");
         foreach (var row in r.Inference.Where(i => i.Precision == "bf16"))
             Assert.Equal(slow, row.Seconds is null && row.NotRunReason is not null);
+        foreach (var row in r.Training.Where(t => t.Precision == "bf16"))
+            Assert.Equal(slow, row.Seconds is null && row.NotRunReason is not null);
         Assert.All(r.Inference.Where(i => i.Precision == "fp32"), i => Assert.NotNull(i.Seconds));
+        Assert.All(r.Training.Where(t => t.Precision == "fp32"), t => Assert.NotNull(t.Seconds));
     }
 
     [Fact]
@@ -145,10 +150,18 @@ public class BenchmarkSuiteTests
         var names = targets.Rows.Select(r => r[0]).ToList();
         Assert.Contains(names, n => n.StartsWith("U-Net training"));
         Assert.Contains(names, n => n.StartsWith("full model training"));
+        Assert.Contains(names, n => n.StartsWith("full model training step ≤ 1.25x U-Net's, fp32"));
+        Assert.Contains(names, n => n.StartsWith("the same, both in bf16"));
         Assert.Contains(names, n => n.StartsWith("inference fp32"));
         Assert.Contains(names, n => n.StartsWith("bf16 inference"));
         Assert.Contains(names, n => n.StartsWith("volume: everything but"));
         Assert.Contains(names, n => n.StartsWith("LSH peak memory"));
         Assert.All(targets.Rows, r => Assert.DoesNotContain("not measured", r[1]));
+        // The ratio row is the two medians' quotient, with the verdict at 1.25x.
+        var fp32 = QuickReport.Value.Training.Where(t => t.Precision == "fp32").ToList();
+        double ratio = fp32[1].Seconds!.Median / fp32[0].Seconds!.Median;
+        var row = targets.Rows.Single(r => r[0].StartsWith("full model training step ≤ 1.25x"));
+        Assert.EndsWith($"= {BenchmarkTables.F(ratio, 2)}x", row[1]);
+        Assert.Equal(ratio <= 1.25 ? "met" : "missed", row[2]);
     }
 }
