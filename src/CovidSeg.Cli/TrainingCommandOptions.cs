@@ -75,7 +75,7 @@ public sealed class TrainingCommandOptions
         bool share = trimmed.EndsWith('%');
         string number = share ? trimmed[..^1] : trimmed;
         if (share && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double percent) && percent is >= 0 and <= 100)
-            return percent == 0 ? 0 : Math.Max(1, (int)Math.Round(epochs * percent / 100, MidpointRounding.AwayFromZero));
+            return WeightAverage.EpochsFor(percent / 100, epochs);
         if (!share && int.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out int count)) return count;
         throw new CovidSegException($"--average-last: '{text}' is neither a number of epochs nor a share of them such as 25%");
     }

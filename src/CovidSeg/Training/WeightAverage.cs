@@ -57,6 +57,14 @@ public sealed class WeightAverage : IDisposable
         Count++;
     }
 
+    /// <summary>
+    /// Epochs to average when averaging <paramref name="share"/> (0 to 1) of <paramref name="epochs"/>: rounded half away
+    /// from zero, at least 1 for any positive share, at most all. The one rule for "25%" on the command line and for
+    /// a self-training student taking its teacher's share.
+    /// </summary>
+    public static int EpochsFor(double share, int epochs) => share <= 0 || epochs <= 0 ? 0
+        : Math.Clamp((int)Math.Round(share * epochs, MidpointRounding.AwayFromZero), 1, epochs);
+
     /// <summary>The first epoch (1-based) whose weights join the average of the last <paramref name="lastEpochs"/> of <paramref name="epochs"/>.</summary>
     public static int FirstEpoch(int epochs, int lastEpochs) => epochs - lastEpochs + 1;
 

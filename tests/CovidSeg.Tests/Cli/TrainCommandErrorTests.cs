@@ -89,6 +89,7 @@ public sealed class TrainCommandErrorTests : IDisposable
     [Theory]
     [InlineData("25%", 120, 30)]
     [InlineData("25%", 7, 2)]
+    [InlineData("25%", 10, 3)] // 2.5 rounds half away from zero, as a student taking its teacher's share does
     [InlineData("1%", 7, 1)]
     [InlineData("0%", 7, 0)]
     [InlineData("100%", 7, 7)]

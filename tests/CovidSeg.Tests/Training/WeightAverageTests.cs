@@ -60,6 +60,7 @@ public class WeightAverageTests
     [InlineData(30, 120, 20, 5)]
     [InlineData(1, 120, 20, 1)]
     [InlineData(120, 120, 20, 20)]
+    [InlineData(30, 120, 10, 3)] // 2.5 rounds half away from zero, as "25%" of 10 epochs does on the command line
     public void AStudentAveragesTheSameShareOfItsEpochsAsItsTeacher(int teacherAverages, int teacherEpochs, int studentEpochs, int expected)
     {
         var teacher = new TrainingOptions { Epochs = teacherEpochs, AverageLastEpochs = teacherAverages };

@@ -106,8 +106,8 @@ public static class SelfTraining
     }
 
     /// <summary>The student averages the same share of its epochs as its teacher did (at least one when the teacher averaged).</summary>
-    public static int StudentEpochsToAverage(TrainingOptions teacher, int studentEpochs) => teacher.AverageLastEpochs == 0 ? 0
-        : Math.Clamp((int)Math.Round((double)teacher.AverageLastEpochs * studentEpochs / teacher.Epochs), 1, studentEpochs);
+    public static int StudentEpochsToAverage(TrainingOptions teacher, int studentEpochs) =>
+        WeightAverage.EpochsFor((double)teacher.AverageLastEpochs / teacher.Epochs, studentEpochs);
 
     /// <summary>How often each labelled slice appears in a student's epoch: enough to be about as many as the pseudo-labels.</summary>
     public static int LabelledRepeats(int labelled, int pseudo) =>
