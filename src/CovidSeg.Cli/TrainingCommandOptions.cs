@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
+using CovidSeg.Inference;
 using CovidSeg.Training;
 using CovidSeg.Runs;
 
@@ -47,7 +48,7 @@ public sealed class TrainingCommandOptions
             AverageLastEpochs = ParseEpochsToAverage(parse.GetValue(AverageLast) ?? "0", parse.GetValue(Epochs)),
             Seed = parse.GetValue(Seed),
             Threads = parse.GetValue(Threads),
-            Precision = TrainingPrecisionChooser.Parse(parse.GetValue(Precision) ?? "fp32"),
+            Precision = PrecisionChooser.Parse(parse.GetValue(Precision) ?? "fp32"),
         };
         options.Validate();
         // Checked here as well as when libtorch is configured, so a bad value fails before the data is read.

@@ -15,10 +15,10 @@ public static class PrecisionChooser
     /// does not pay for the rounding (bf16 keeps 8 bits of mantissa).</summary>
     public const double MinSpeedup = 1.25;
 
-    public static PrecisionChoice Choose(InferencePrecision asked) => asked switch
+    public static PrecisionChoice Choose(ComputePrecision asked) => asked switch
     {
-        InferencePrecision.Fp32 => PrecisionChoice.Fp32Asked,
-        InferencePrecision.Bf16 => new PrecisionChoice(ScalarType.BFloat16, "asked for with --precision bf16"),
+        ComputePrecision.Fp32 => PrecisionChoice.Fp32Asked,
+        ComputePrecision.Bf16 => new PrecisionChoice(ScalarType.BFloat16, "asked for with --precision bf16"),
         _ => Decide(TorchRuntime.Describe().Bf16, () => Bf16SpeedProbe.Measured),
     };
 
@@ -34,11 +34,11 @@ public static class PrecisionChooser
     }
 
     /// <summary>Parses auto, fp32 or bf16 (any case).</summary>
-    public static InferencePrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
+    public static ComputePrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "auto" => InferencePrecision.Auto,
-        "fp32" or "float32" => InferencePrecision.Fp32,
-        "bf16" or "bfloat16" => InferencePrecision.Bf16,
+        "auto" => ComputePrecision.Auto,
+        "fp32" or "float32" => ComputePrecision.Fp32,
+        "bf16" or "bfloat16" => ComputePrecision.Bf16,
         _ => throw new CovidSegException($"--precision must be auto, fp32 or bf16, got '{text}'"),
     };
 

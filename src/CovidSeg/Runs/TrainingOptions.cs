@@ -1,3 +1,4 @@
+using CovidSeg.Runtime;
 using System.Text.Json.Serialization;
 
 namespace CovidSeg.Runs;
@@ -48,7 +49,7 @@ public sealed record TrainingOptions
     /// default, here and on the command line: a run recorded before the option existed trains as it always did, and
     /// bf16 training diverged once on the real slices (docs/benchmarks.md, "Mixed-precision training").
     /// </summary>
-    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+    public ComputePrecision Precision { get; init; } = ComputePrecision.Fp32;
     /// <summary>
     /// Average the weights of this many last epochs (stochastic weight averaging over the schedule's tail); the average
     /// is then the run's model, for predict and for scoring. 0 = off: the last (or best) epoch's weights, as before.

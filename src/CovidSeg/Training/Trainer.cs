@@ -70,11 +70,11 @@ public static class Trainer
                              (previous.Progress.StepsIntoEpoch > 0 ? $", step {previous.Progress.StepsIntoEpoch}" : ""));
         }
 
-        var continuing = options.Precision == TrainingPrecision.Auto ? TrainingPrecisionChooser.Continuing(previous?.Precision, TorchRuntime.Describe().Bf16) : null;
+        var continuing = options.Precision == ComputePrecision.Auto ? TrainingPrecisionChooser.Continuing(previous?.Precision, TorchRuntime.Describe().Bf16) : null;
         var precision = continuing ?? TrainingPrecisionChooser.Choose(options.Precision);
         using var bf16 = precision.Dtype == ScalarType.BFloat16 ? Bf16WorkingCopy.Create(model) : null;
         observer.Message($"precision: {precision.Describe()}{bf16?.DescribeFp32Layers()}");
-        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == TrainingPrecision.Auto && continuing is null, Average = average };
+        var session = new Session(runDir, options, model, optimizer, loss, epochSource, observer, cancel) { Bf16 = bf16, Precision = precision.Describe(), MeasureSpeed = options.Precision == ComputePrecision.Auto && continuing is null, Average = average };
         var history = manifest.History.ToList();
         var progress = manifest.Progress;
         int sinceBest = EpochVerdict.SinceBestIn(manifest);
@@ -317,7 +317,7 @@ public static class Trainer
         double tolerance = Bf16WorkingCopy.GradientTolerance(floor);
         string measured = string.Create(CultureInfo.InvariantCulture,
             $"the first step's bf16 gradient is {error:P1} off fp32's, rounding the weights and input to bf16 alone moves it {floor:P1}, allowed {tolerance:P1}");
-        if (error <= tolerance || (session.Options.Precision == TrainingPrecision.Bf16 && double.IsFinite(error)))
+        if (error <= tolerance || (session.Options.Precision == ComputePrecision.Bf16 && double.IsFinite(error)))
         {
             // Asked for with --precision bf16, bf16 it is (as for inference): the check is reported, not enforced.
             session.Observer.Message(error <= tolerance ? $"bf16 training checked: {measured}" : $"bf16 kept as asked, although {measured}");

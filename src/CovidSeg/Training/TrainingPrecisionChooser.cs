@@ -6,20 +6,20 @@ using static TorchSharp.torch;
 namespace CovidSeg.Training;
 
 /// <summary>
-/// Turns a run's <see cref="TrainingPrecision"/> into the precision its steps compute in, by the rule inference uses
+/// Turns a run's <see cref="ComputePrecision"/> into the precision its steps compute in, by the rule inference uses
 /// (<see cref="PrecisionChooser.Decide"/>): auto takes bf16 only where the CPU has bf16 instructions and bf16 products
 /// measure at least <see cref="PrecisionChooser.MinSpeedup"/> times as fast as fp32 ones in this process. Without the
 /// instructions bf16 is about 90x slower, so an AVX2-only machine always trains in fp32.
 /// </summary>
 public static class TrainingPrecisionChooser
 {
-    public static PrecisionChoice Choose(TrainingPrecision asked) => Choose(asked, TorchRuntime.Describe().Bf16, () => Bf16SpeedProbe.Measured);
+    public static PrecisionChoice Choose(ComputePrecision asked) => Choose(asked, TorchRuntime.Describe().Bf16, () => Bf16SpeedProbe.Measured);
 
     /// <summary>The rule with the CPU's answer given; <paramref name="measure"/> runs only for auto on a CPU with bf16.</summary>
-    public static PrecisionChoice Choose(TrainingPrecision asked, bool cpuHasBf16, Func<Bf16Speed> measure) => asked switch
+    public static PrecisionChoice Choose(ComputePrecision asked, bool cpuHasBf16, Func<Bf16Speed> measure) => asked switch
     {
-        TrainingPrecision.Fp32 => new PrecisionChoice(ScalarType.Float32, "asked for: precision fp32"),
-        TrainingPrecision.Bf16 => new PrecisionChoice(ScalarType.BFloat16, "asked for: precision bf16; fp32 master weights"),
+        ComputePrecision.Fp32 => new PrecisionChoice(ScalarType.Float32, "asked for: precision fp32"),
+        ComputePrecision.Bf16 => new PrecisionChoice(ScalarType.BFloat16, "asked for: precision bf16; fp32 master weights"),
         _ => PrecisionChooser.Decide(cpuHasBf16, measure),
     };
 
@@ -36,11 +36,4 @@ public static class TrainingPrecisionChooser
         _ => null,
     };
 
-    /// <summary>Parses auto, fp32 or bf16 (any case), by the same rule and message as <c>predict --precision</c>.</summary>
-    public static TrainingPrecision Parse(string text) => PrecisionChooser.Parse(text) switch
-    {
-        InferencePrecision.Fp32 => TrainingPrecision.Fp32,
-        InferencePrecision.Bf16 => TrainingPrecision.Bf16,
-        _ => TrainingPrecision.Auto,
-    };
 }

@@ -1,3 +1,4 @@
+using CovidSeg.Runtime;
 using CovidSeg.Inference;
 using static TorchSharp.torch;
 
@@ -29,17 +30,17 @@ public class PrecisionChooserTests
     [Fact]
     public void AskedPrecisionsAreTakenAsAsked()
     {
-        Assert.Equal(ScalarType.Float32, PrecisionChooser.Choose(InferencePrecision.Fp32).Dtype);
-        Assert.Equal(ScalarType.BFloat16, PrecisionChooser.Choose(InferencePrecision.Bf16).Dtype);
-        Assert.Equal("bf16", PrecisionChooser.Choose(InferencePrecision.Bf16).Name);
+        Assert.Equal(ScalarType.Float32, PrecisionChooser.Choose(ComputePrecision.Fp32).Dtype);
+        Assert.Equal(ScalarType.BFloat16, PrecisionChooser.Choose(ComputePrecision.Bf16).Dtype);
+        Assert.Equal("bf16", PrecisionChooser.Choose(ComputePrecision.Bf16).Name);
     }
 
     [Theory]
-    [InlineData("auto", InferencePrecision.Auto)]
-    [InlineData("FP32", InferencePrecision.Fp32)]
-    [InlineData("bf16", InferencePrecision.Bf16)]
-    [InlineData("bfloat16", InferencePrecision.Bf16)]
-    public void ParsesTheOptionValues(string text, InferencePrecision expected) => Assert.Equal(expected, PrecisionChooser.Parse(text));
+    [InlineData("auto", ComputePrecision.Auto)]
+    [InlineData("FP32", ComputePrecision.Fp32)]
+    [InlineData("bf16", ComputePrecision.Bf16)]
+    [InlineData("bfloat16", ComputePrecision.Bf16)]
+    public void ParsesTheOptionValues(string text, ComputePrecision expected) => Assert.Equal(expected, PrecisionChooser.Parse(text));
 
     [Fact]
     public void RefusesAnUnknownPrecision()

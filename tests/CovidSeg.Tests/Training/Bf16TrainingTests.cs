@@ -18,12 +18,12 @@ public class Bf16TrainingTests(ITestOutputHelper output)
     [Fact]
     public void AutoTrainsInFp32WithoutBf16InstructionsAndMeasuresNothing()
     {
-        var choice = TrainingPrecisionChooser.Choose(TrainingPrecision.Auto, cpuHasBf16: false, () => throw new InvalidOperationException("must not measure"));
+        var choice = TrainingPrecisionChooser.Choose(ComputePrecision.Auto, cpuHasBf16: false, () => throw new InvalidOperationException("must not measure"));
         Assert.Equal(ScalarType.Float32, choice.Dtype);
         Assert.Equal("fp32 (auto: this CPU has no bf16 instructions)", choice.Describe());
-        var fast = TrainingPrecisionChooser.Choose(TrainingPrecision.Auto, cpuHasBf16: true, () => new Bf16Speed(1024, Fp32Seconds: 0.012, Bf16Seconds: 0.003));
+        var fast = TrainingPrecisionChooser.Choose(ComputePrecision.Auto, cpuHasBf16: true, () => new Bf16Speed(1024, Fp32Seconds: 0.012, Bf16Seconds: 0.003));
         Assert.Equal(ScalarType.BFloat16, fast.Dtype);
-        Assert.Equal(ScalarType.Float32, TrainingPrecisionChooser.Choose(TrainingPrecision.Fp32, cpuHasBf16: true, () => throw new InvalidOperationException()).Dtype);
+        Assert.Equal(ScalarType.Float32, TrainingPrecisionChooser.Choose(ComputePrecision.Fp32, cpuHasBf16: true, () => throw new InvalidOperationException()).Dtype);
     }
 
     [Fact]
@@ -39,10 +39,10 @@ public class Bf16TrainingTests(ITestOutputHelper output)
     [Fact]
     public void ARunWithoutAPrecisionTrainsInFp32()
     {
-        Assert.Equal(TrainingPrecision.Fp32, new TrainingOptions().Precision);
-        Assert.Equal(TrainingPrecision.Bf16, TrainingPrecisionChooser.Parse(" BF16 "));
-        Assert.Equal(TrainingPrecision.Auto, TrainingPrecisionChooser.Parse("auto"));
-        Assert.Throws<CovidSegException>(() => TrainingPrecisionChooser.Parse("fp16"));
+        Assert.Equal(ComputePrecision.Fp32, new TrainingOptions().Precision);
+        Assert.Equal(ComputePrecision.Bf16, PrecisionChooser.Parse(" BF16 "));
+        Assert.Equal(ComputePrecision.Auto, PrecisionChooser.Parse("auto"));
+        Assert.Throws<CovidSegException>(() => PrecisionChooser.Parse("fp16"));
     }
 
     /// <summary>
@@ -87,8 +87,8 @@ public class Bf16TrainingTests(ITestOutputHelper output)
     public void APhantomTrainingInBf16LearnsAsFp32DoesAndKeepsFp32Checkpoints()
     {
         using var folder = new TempFolder();
-        var fp32 = TrainPhantom(folder.File("fp32"), TrainingPrecision.Fp32);
-        var bf16 = TrainPhantom(folder.File("bf16"), TrainingPrecision.Bf16);
+        var fp32 = TrainPhantom(folder.File("fp32"), ComputePrecision.Fp32);
+        var bf16 = TrainPhantom(folder.File("bf16"), ComputePrecision.Bf16);
         double fp32Dice = LastEpochsDice(fp32), bf16Dice = LastEpochsDice(bf16);
         output.WriteLine($"pooled lesion Dice, mean of the last {DiceEpochs} epochs: fp32 {fp32Dice:F3}, bf16 {bf16Dice:F3}");
         foreach (var (h, f) in bf16.History.Zip(fp32.History))
@@ -112,7 +112,7 @@ public class Bf16TrainingTests(ITestOutputHelper output)
 
     private static double LastEpochsDice(RunManifest run) => run.History.TakeLast(DiceEpochs).Average(h => h.ValidationGlobalLesionDice ?? 0);
 
-    private static RunManifest TrainPhantom(string runDir, TrainingPrecision precision)
+    private static RunManifest TrainPhantom(string runDir, ComputePrecision precision)
     {
         var data = new PhantomDataset(20, seed: 3, new PhantomOptions { Size = 64, GroundGlassProbability = 1, ConsolidationProbability = 1, EffusionProbability = 1 });
         var training = new TrainingOptions { Epochs = 16, BatchSize = 4, Seed = 11, Threads = 2, LearningRate = 3e-3, Loss = LossKind.DiceCrossEntropy, Precision = precision };
