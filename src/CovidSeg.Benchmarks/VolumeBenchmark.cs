@@ -39,7 +39,7 @@ public static class VolumeBenchmark
             double generateSeconds = generate.Elapsed.TotalSeconds;
             string run = WriteUntrainedRun(Path.Combine(workFolder, "run"), model with { Classes = LabelSet.MedSeg.Count }, side, seed);
 
-            using var ensemble = Ensemble.Load([run], flipAveraging: false);
+            using var ensemble = Ensemble.Load([run], CovidSeg.Inference.TestTimeAugmentation.None);
             string outputs = Directory.CreateDirectory(Path.Combine(workFolder, "out")).FullName;
             var predictor = new Predictor(ensemble, new PredictionOptions(outputs, BatchSize: batch));
             var network = new List<double>();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CovidSeg.Inference;
 
 namespace CovidSeg.Cli;
 
@@ -16,4 +17,20 @@ public static class CommonOptions
         Description = "seed for every random choice; the same seed gives the same numbers",
         DefaultValueFactory = _ => defaultSeed,
     };
+
+    /// <summary>
+    /// <c>--tta [none|flips|dihedral]</c>: test-time augmentation. Given alone it means flips, as it did before it took
+    /// a value, so existing scripts keep their outputs.
+    /// </summary>
+    public static Option<string?> Tta() => new("--tta")
+    {
+        Description = "test-time augmentation: flips (the default when given alone: 4 mirror images averaged) or dihedral (8: mirror images and quarter turns); none when absent",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    /// <summary>What <see cref="Tta"/> asked for in <paramref name="parse"/>.</summary>
+    public static TestTimeAugmentation ParseTta(ParseResult parse, Option<string?> option) =>
+        parse.GetResult(option) is null ? TestTimeAugmentation.None
+        : parse.GetValue(option) is { Length: > 0 } text ? TestTimeAugmentation.Parse(text)
+        : TestTimeAugmentation.Flips;
 }

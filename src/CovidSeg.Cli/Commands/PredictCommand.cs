@@ -22,7 +22,7 @@ public static class PredictCommand
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "output folder for masks, overlays and reports", Required = true };
         var overlay = new Option<bool>("--overlay") { Description = "also write NAME_overlay.png (image with each class in its colour, legend in a strip to the right)" };
         var style = new Option<string>("--overlay-style") { Description = "overlays fill each lesion, or outline it so the texture inside stays visible: fill or outline", DefaultValueFactory = _ => "fill" };
-        var tta = new Option<bool>("--tta") { Description = "average over left-right and top-bottom flips (test-time augmentation)" };
+        var tta = CommonOptions.Tta();
         var batch = new Option<int>("--batch") { Description = "slices per forward pass for volumes", DefaultValueFactory = _ => Segmenter.DefaultBatchSize };
         var lungMask = new Option<string?>("--lung-mask") { Description = "lung mask file (non-zero = lung) or folder of NAME.png / NAME.nii.gz; default: computed" };
         var series = new Option<string?>("--series") { Description = "Series Instance UID to segment when a DICOM folder holds several series" };
@@ -46,7 +46,7 @@ public static class PredictCommand
             var chosen = PrecisionChooser.Choose(asked);
             string? offsetsPath = parse.GetValue(offsets);
             var decisionOffsets = offsetsPath is null ? null : DecisionOffsets.Load(offsetsPath);
-            using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], parse.GetValue(tta), expected, chosen);
+            using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], CommonOptions.ParseTta(parse, tta), expected, chosen);
             AnsiConsole.WriteLine($"precision: {ensemble.Precision.Describe()}");
             decisionOffsets?.Validate(ensemble.Labels.Classes.Select(c => c.Name).ToList(), offsetsPath!);
             if (decisionOffsets is not null) AnsiConsole.WriteLine($"decision offsets: {decisionOffsets.Describe()}");

@@ -28,7 +28,7 @@ public static class WorkerCommand
         var poll = new Option<double>("--poll") { Description = "seconds between polls of Orthanc's change feed once caught up", DefaultValueFactory = _ => WorkerOptions.DefaultPollInterval.TotalSeconds };
         var backoff = new Option<double>("--max-backoff") { Description = "longest wait, in seconds, between retries while Orthanc is unreachable", DefaultValueFactory = _ => RetryPolicy.Default.Cap.TotalSeconds };
         var workerId = new Option<string?>("--worker-id") { Description = "name written into claims (default: host name and process id)" };
-        var tta = new Option<bool>("--tta") { Description = "average over left-right and top-bottom flips (test-time augmentation)" };
+        var tta = CommonOptions.Tta();
         var batch = new Option<int>("--batch") { Description = "slices per forward pass", DefaultValueFactory = _ => Segmenter.DefaultBatchSize };
         var threads = CommonOptions.Threads();
         var command = new Command("worker", "Segment every new CT series in an Orthanc PACS and store the DICOM Segmentation, quantification and report back in it.");
@@ -46,7 +46,7 @@ public static class WorkerCommand
             if (parse.GetValue(batch) < 1) throw new CovidSegException($"--batch must be at least 1, got {parse.GetValue(batch)}");
             var login = OrthancCredentials.Resolve(parse.GetValue(credentials), Environment.GetEnvironmentVariable);
             TorchRuntime.Configure(parse.GetValue(threads));
-            using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], parse.GetValue(tta));
+            using var ensemble = Ensemble.Load(parse.GetValue(models) ?? [], CommonOptions.ParseTta(parse, tta));
             var options = new WorkerOptions(parse.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                 parse.GetValue(position) ?? DefaultPositionFile(baseUri), parse.GetValue(once), filter, claimTimeout, pollInterval, parse.GetValue(batch));
             using var client = new OrthancClient(baseUri, login, RetryPolicy.Default with { Cap = cap }, Log);

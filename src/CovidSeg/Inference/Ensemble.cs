@@ -10,7 +10,7 @@ namespace CovidSeg.Inference;
 
 /// <summary>
 /// One or more trained networks applied together (for instance the K folds of a cross-validation): their softmax
-/// probabilities are averaged, optionally also over flips (<see cref="FlipAveraging"/>), as nnU-Net does
+/// probabilities are averaged, optionally also over symmetries of the image (<see cref="TestTimeAugmentation"/>), as nnU-Net does
 /// (Isensee et al. 2021). Members must share the label set and the network input side; each prepares images with its
 /// own preprocessing (so Hounsfield windows may differ). A single network without flips returns its raw logits, so
 /// its labels are computed exactly as the validation inside training computes them.
@@ -19,7 +19,7 @@ public sealed class Ensemble : IDisposable
 {
     private readonly List<TrainedModel> members;
 
-    public Ensemble(IReadOnlyList<TrainedModel> members, bool flipAveraging, PrecisionChoice? precision = null)
+    public Ensemble(IReadOnlyList<TrainedModel> members, TestTimeAugmentation tta, PrecisionChoice? precision = null)
     {
         if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one model", nameof(members));
         var first = members[0];
@@ -36,7 +36,7 @@ public sealed class Ensemble : IDisposable
         if (members.Any(m => m.Dtype != Precision.Dtype))
             throw new ArgumentException($"every member must be loaded in {Precision.Name}", nameof(members));
         this.members = members.ToList();
-        FlipAveraging = flipAveraging;
+        Tta = tta;
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed class Ensemble : IDisposable
     /// models already loaded are released and the error names the run. Weights are converted to
     /// <paramref name="precision"/> (default fp32).
     /// </summary>
-    public static Ensemble Load(IReadOnlyList<string> runDirectories, bool flipAveraging, LabelSet? expected = null, PrecisionChoice? precision = null)
+    public static Ensemble Load(IReadOnlyList<string> runDirectories, TestTimeAugmentation tta, LabelSet? expected = null, PrecisionChoice? precision = null)
     {
         precision ??= PrecisionChoice.AsTrained;
         if (runDirectories.Count == 0) throw new CovidSegException("no model: pass --model RUN_DIR (a folder made by `covidseg train`)");
@@ -59,7 +59,7 @@ public sealed class Ensemble : IDisposable
                     throw new InvalidInputException(dir, $"the model labels {Describe(model.Labels)}, not the asked {Describe(expected)}");
             }
             if (precision.Dtype == ScalarType.BFloat16) precision = ConvertToBf16(loaded, precision);
-            return new Ensemble(loaded, flipAveraging, precision);
+            return new Ensemble(loaded, tta, precision);
         }
         catch
         {
@@ -69,14 +69,15 @@ public sealed class Ensemble : IDisposable
     }
 
     public IReadOnlyList<TrainedModel> Members => this.members;
-    public bool FlipAveraging { get; }
+    /// <summary>The symmetries each member's probabilities are averaged over.</summary>
+    public TestTimeAugmentation Tta { get; }
     /// <summary>The precision the members' forward passes run in, and why.</summary>
     public PrecisionChoice Precision { get; }
     public LabelSet Labels => this.members[0].Labels;
     public int Side => this.members[0].Preprocessing.Side;
 
-    /// <summary>What <see cref="Scores"/> returns: logits for one network without flips, else averaged probabilities.</summary>
-    public ScoreKind Kind => this.members.Count == 1 && !FlipAveraging ? ScoreKind.Logits : ScoreKind.Probabilities;
+    /// <summary>What <see cref="Scores"/> returns: logits for one network without test-time augmentation, else averaged probabilities.</summary>
+    public ScoreKind Kind => this.members.Count == 1 && Tta.IsNone ? ScoreKind.Logits : ScoreKind.Probabilities;
 
     /// <summary>
     /// Class scores [N, C, S, S] (see <see cref="Kind"/>) for a batch of slices of any sizes, each prepared by
@@ -100,9 +101,7 @@ public sealed class Ensemble : IDisposable
                 prepared[member.Preprocessing] = images;
             }
             if (Kind == ScoreKind.Logits) return clock.TimeNetwork(() => member.Logits(images)).MoveToOuterDisposeScope();
-            var probabilities = clock.TimeNetwork(() => FlipAveraging
-                ? Inference.FlipAveraging.Average(images, x => member.Logits(x).softmax(dim: 1))
-                : member.Logits(images).softmax(dim: 1));
+            var probabilities = clock.TimeNetwork(() => Tta.Average(images, x => member.Logits(x).softmax(dim: 1)));
             sum = sum is null ? probabilities : sum.add_(probabilities);
         }
         return sum!.div_(this.members.Count).MoveToOuterDisposeScope();

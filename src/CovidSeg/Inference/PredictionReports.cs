@@ -45,7 +45,7 @@ public static class PredictionReports
         return sb.ToString();
     }
 
-    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, bool flips, LabelSet labels, PrecisionChoice? precision = null)
+    public static string Html(IReadOnlyList<PredictionOutcome> outcomes, IReadOnlyList<string> models, TestTimeAugmentation tta, LabelSet labels, PrecisionChoice? precision = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>CovidSeg prediction report</title>");
@@ -54,7 +54,7 @@ public static class PredictionReports
                       "figure{display:inline-block;margin:.3em}img{max-width:30em;image-rendering:pixelated}.error{color:#b00}" +
                       ".swatch{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em 0 1em}</style></head><body>");
         sb.AppendLine("<h1>CovidSeg prediction report</h1>");
-        sb.AppendLine($"<p>Model{(models.Count > 1 ? "s (ensemble, softmax averaged)" : "")}: {E(string.Join(", ", models))}{(flips ? "; test-time flips averaged" : "")}{(precision is null ? "" : "; network precision " + E(precision.Describe()))}. " +
+        sb.AppendLine($"<p>Model{(models.Count > 1 ? "s (ensemble, softmax averaged)" : "")}: {E(string.Join(", ", models))}{(tta.IsNone ? "" : $"; test-time augmentation: {tta.Description}")}{(precision is null ? "" : "; network precision " + E(precision.Describe()))}. " +
                       $"{outcomes.Count(o => o.Succeeded)} of {outcomes.Count} inputs segmented.</p>");
         // The overlays' colours, named, from the same label set the PNGs were drawn with.
         sb.Append("<p class=\"legend\">Colours:");
@@ -87,10 +87,10 @@ public static class PredictionReports
     }
 
     /// <summary>Writes both files into <paramref name="outputDirectory"/> (each atomically).</summary>
-    public static void Write(string outputDirectory, IReadOnlyList<PredictionOutcome> outcomes, LabelSet labels, IReadOnlyList<string> models, bool flips, PrecisionChoice? precision = null)
+    public static void Write(string outputDirectory, IReadOnlyList<PredictionOutcome> outcomes, LabelSet labels, IReadOnlyList<string> models, TestTimeAugmentation tta, PrecisionChoice? precision = null)
     {
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, SummaryFile), SummaryCsv(outcomes, labels));
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, flips, labels, precision));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, HtmlFile), Html(outcomes, models, tta, labels, precision));
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

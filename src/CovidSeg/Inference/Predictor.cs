@@ -110,7 +110,7 @@ public sealed class Predictor
             outcomes.Add(outcome);
             done?.Invoke(outcome);
         }
-        PredictionReports.Write(Options.OutputDirectory, outcomes, Model.Labels, Model.Members.Select(m => m.RunDirectory).ToList(), Model.FlipAveraging, Model.Precision);
+        PredictionReports.Write(Options.OutputDirectory, outcomes, Model.Labels, Model.Members.Select(m => m.RunDirectory).ToList(), Model.Tta, Model.Precision);
         return outcomes;
     }
 

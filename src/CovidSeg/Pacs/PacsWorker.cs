@@ -160,7 +160,7 @@ public sealed class PacsWorker(OrthancClient orthanc, Ensemble model, WorkerOpti
                 return Fail(seriesId, $"unexpected {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}");
             }
             double segment = clock.Elapsed.TotalSeconds - download;
-            PredictionReports.Write(output, [outcome], model.Labels, model.Members.Select(m => m.RunDirectory).ToList(), model.FlipAveraging, model.Precision);
+            PredictionReports.Write(output, [outcome], model.Labels, model.Members.Select(m => m.RunDirectory).ToList(), model.Tta, model.Precision);
 
             string detail = "no lesion found, no DICOM Segmentation";
             string segFile = Path.Combine(output, seriesId + "_seg.dcm");

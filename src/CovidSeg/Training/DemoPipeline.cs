@@ -50,7 +50,7 @@ public static class DemoPipeline
     /// <c>predict</c>; writes NAME.png, NAME_overlay.png and NAME_prediction_vs_truth.png (prediction left, truth right).</summary>
     public static MetricsReport SegmentHeldOut(ISegmentationDataset data, IReadOnlyList<int> heldOut, string runDir, string predDir)
     {
-        using var model = Ensemble.Load([runDir], flipAveraging: false, data.Labels);
+        using var model = Ensemble.Load([runDir], TestTimeAugmentation.None, data.Labels);
         var segmenter = new Segmenter(model);
         var metrics = new MetricsAccumulator(data.Labels);
         foreach (int i in heldOut)

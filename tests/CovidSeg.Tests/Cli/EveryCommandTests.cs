@@ -64,6 +64,27 @@ public class EveryCommandTests(SynthesisedRun shared) : IClassFixture<Synthesise
         Assert.InRange(report.Global.PixelAccuracy, 0, 1);
     }
 
+    [Theory]
+    [InlineData(new string[0], "")]
+    [InlineData(new[] { "--tta" }, "test-time augmentation: 4 mirror images averaged")]
+    [InlineData(new[] { "--tta", "flips" }, "test-time augmentation: 4 mirror images averaged")]
+    [InlineData(new[] { "--tta", "dihedral" }, "test-time augmentation: 8 mirror images and quarter turns averaged")]
+    public void PredictSaysWhichTestTimeAugmentationItAveraged(string[] tta, string said)
+    {
+        string pred = shared.File("pred-tta-" + string.Join("-", tta).Replace("--", ""));
+        Assert.Equal(Success, CliRun.Invoke(["predict", "--model", shared.Run, "--input", Path.Combine(shared.Data, "images"), "--out", pred, "--threads", "2", .. tta]));
+        string html = System.IO.File.ReadAllText(Path.Combine(pred, CovidSeg.Inference.PredictionReports.HtmlFile));
+        if (said.Length > 0) Assert.Contains(said, html);
+        else Assert.DoesNotContain("test-time augmentation", html);
+    }
+
+    [Fact]
+    public void PredictRefusesAnUnknownTestTimeAugmentation()
+    {
+        Assert.Equal((CommandRunner.Failure, "error: --tta: 'rotate' is not one of none, flips, dihedral"),
+            CliRun.Invoke("predict", "--model", shared.Run, "--input", Path.Combine(shared.Data, "images"), "--out", shared.File("pred-bad-tta"), "--tta", "rotate"));
+    }
+
     [Fact]
     public void CvTrainsEachFoldAndWritesTheTables()
     {

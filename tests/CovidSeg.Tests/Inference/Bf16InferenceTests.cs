@@ -55,7 +55,7 @@ public class Bf16InferenceTests(LearnedRunFixture run, ITestOutputHelper output)
         using var folder = new TempFolder();
         string input = folder.File("slice.png");
         CovidSeg.Imaging.ImageFile.WriteGrey8(input, ChestPhantom.GenerateSlice(3, run.Options).Image);
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false, precision: PrecisionChoice.Fp32Asked);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None, precision: PrecisionChoice.Fp32Asked);
         new Predictor(ensemble, new PredictionOptions(folder.File("out"))).PredictAll([input]);
         string json = File.ReadAllText(Path.Combine(folder.File("out"), "slice.json"));
         Assert.Contains("\"precision\": \"fp32\",", json);
@@ -66,7 +66,7 @@ public class Bf16InferenceTests(LearnedRunFixture run, ITestOutputHelper output)
 
     private (List<CovidSeg.Imaging.LabelMask> Masks, double LesionDice) Segment(PrecisionChoice precision, IReadOnlyList<SegmentationSample> samples)
     {
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false, precision: precision);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None, precision: precision);
         Assert.Equal(precision.Name, ensemble.Precision.Name);
         var masks = new Segmenter(ensemble, batchSize: 4).SegmentAll(samples.Select(s => s.Image)).ToList();
         var metrics = new MetricsAccumulator(LabelSet.MedSeg);

@@ -31,7 +31,7 @@ public class NonFiniteVoxelPredictionTests(TrainedRunFixture run) : IClassFixtur
         using var folder = new TempFolder();
         string air = WriteVolume(folder.File("air.nii"), d => Patch(d, NonFiniteVoxels.AirHounsfield));
         string nan = WriteVolume(folder.File("nan.nii"), d => { Patch(d, float.NaN); d[0] = float.PositiveInfinity; d[1] = float.NegativeInfinity; });
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcomes = new Predictor(ensemble, new PredictionOptions(folder.File("out"))).PredictAll([air, nan]);
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
 
@@ -50,7 +50,7 @@ public class NonFiniteVoxelPredictionTests(TrainedRunFixture run) : IClassFixtur
     {
         using var folder = new TempFolder();
         string path = WriteVolume(folder.File("blank.nii"), d => Array.Fill(d, float.NaN));
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcome = new Predictor(ensemble, new PredictionOptions(folder.File("out"))).PredictAll([path]).Single();
         Assert.Equal($"{path}: all 3840 voxels are NaN or infinite: there is no image to segment", outcome.Error);
         Assert.False(File.Exists(Path.Combine(folder.File("out"), "blank.nii.gz")));
@@ -67,7 +67,7 @@ public class NonFiniteVoxelPredictionTests(TrainedRunFixture run) : IClassFixtur
         System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(112), 0f);
         System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(116), 5000f);
         File.WriteAllBytes(path, bytes);
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcome = new Predictor(ensemble, new PredictionOptions(folder.File("out"))).PredictAll([path]).Single();
         Assert.True(outcome.Succeeded, outcome.Error);
         Assert.Contains("scl_slope is 0, which NIfTI-1 defines as no scaling: stored values were used as Hounsfield units", outcome.Report!.Notes);

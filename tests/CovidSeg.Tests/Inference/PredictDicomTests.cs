@@ -33,7 +33,7 @@ public class PredictDicomTests(TrainedRunFixture run) : IClassFixture<TrainedRun
 
     private IReadOnlyList<PredictionOutcome> PredictBoth(string nifti, string dicom)
     {
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcomes = new Predictor(ensemble, new PredictionOptions(folder.File("out"), BatchSize: 2)).PredictAll([nifti, dicom]);
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
         return outcomes;

@@ -26,7 +26,7 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
         var pixels = GreyLevels.ToDisplay8(hu).Take(70 * 55).Select(b => (float)b).ToArray();
         string input = folder.File("slice.png");
         ImageFile.WriteGrey8(input, 70, 55, pixels.Select(p => (byte)p).ToArray());
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcome = new Predictor(ensemble, new PredictionOptions(folder.File("out"), WriteOverlays: true)).PredictOne(input);
         Assert.True(outcome.Succeeded);
         var mask = ImageFile.ReadLabels(Path.Combine(folder.File("out"), "slice.png"), LabelSet.MedSeg);
@@ -40,7 +40,7 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
     {
         var manifest = RunManifest.Load(run.RunDirectory);
         var best = manifest.History.Single(h => h.Epoch == manifest.BestEpoch);
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var segmenter = new Segmenter(ensemble, batchSize: 8);
         var samples = TrainedRunFixture.ValidationIndices.Select(run.Data.Load).ToList();
         var predicted = segmenter.SegmentAll(samples.Select(s => s.Image)).ToList();
@@ -61,7 +61,7 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
         header.SRowX[3] = -12.5f;
         string input = folder.File("chest.nii.gz");
         NiftiWriter.Write(input, new NiftiVolume(header, phantom.Hounsfield), NiftiDataType.Int16);
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcomes = new Predictor(ensemble, new PredictionOptions(folder.File("out"), WriteOverlays: true, BatchSize: 2)).PredictAll([input]);
         Assert.True(outcomes.Single().Succeeded, outcomes.Single().Error);
         var original = NiftiReader.Read(input);
@@ -94,8 +94,8 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
     public void AnEnsembleOfTheSameRunTwiceEqualsTheRun()
     {
         var slices = Enumerable.Range(0, 3).Select(i => Display8(ChestPhantom.GenerateSlice(60 + i, new PhantomOptions { Size = 64 }).Image)).ToList();
-        using var single = Ensemble.Load([run.RunDirectory], flipAveraging: false);
-        using var twice = Ensemble.Load([run.RunDirectory, run.RunDirectory], flipAveraging: false);
+        using var single = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
+        using var twice = Ensemble.Load([run.RunDirectory, run.RunDirectory], TestTimeAugmentation.None);
         Assert.Equal(ScoreKind.Probabilities, twice.Kind);
         var a = new Segmenter(single).SegmentAll(slices).ToList();
         var b = new Segmenter(twice).SegmentAll(slices).ToList();
@@ -106,7 +106,7 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
     public void FlipAveragingKeepsTheShapeAndEqualsTheMeanOfFlippedPasses()
     {
         var slice = Display8(ChestPhantom.GenerateSlice(70, new PhantomOptions { Size = 52 }).Image);
-        using var tta = Ensemble.Load([run.RunDirectory], flipAveraging: true);
+        using var tta = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.Flips);
         using var scores = tta.Scores([slice]);
         Assert.Equal(new long[] { 1, 4, 48, 48 }, scores.shape);
         // Probabilities sum to one per pixel.
@@ -130,7 +130,7 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
         NiftiWriter.Write(fourD, new NiftiVolume(NiftiHeader.Create(4, 4, 4), new float[64]), NiftiDataType.Float32);
         PatchDim(fourD);
         string missing = folder.File("missing.png");
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         var outcomes = new Predictor(ensemble, new PredictionOptions(folder.File("out"))).PredictAll([text, good, empty, fourD, missing]);
         Assert.Equal(5, outcomes.Count);
         Assert.True(outcomes[1].Succeeded);
@@ -147,9 +147,9 @@ public class PredictorTests(TrainedRunFixture run) : IClassFixture<TrainedRunFix
     public void MissingCorruptOrOtherLabelSetModelsAreRefusedClearly()
     {
         using var folder = new TempFolder();
-        var missing = Assert.Throws<InvalidInputException>(() => Ensemble.Load([folder.File("nothing")], false));
+        var missing = Assert.Throws<InvalidInputException>(() => Ensemble.Load([folder.File("nothing")], TestTimeAugmentation.None));
         Assert.Contains("not a CovidSeg run folder", missing.Message);
-        var other = Assert.Throws<InvalidInputException>(() => Ensemble.Load([run.RunDirectory], false, LabelSet.SemiSeg));
+        var other = Assert.Throws<InvalidInputException>(() => Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None, LabelSet.SemiSeg));
         Assert.Contains("not the asked 3 classes", other.Message);
 
         // A copy of the run whose weights are garbage.

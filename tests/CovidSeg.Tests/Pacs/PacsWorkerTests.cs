@@ -22,7 +22,7 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
 
     private WorkerSummary RunWorker(OrthancServer orthanc, string positionFile, TimeSpan? claimTimeout = null, string id = "test-worker")
     {
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         using var client = new OrthancClient(orthanc.Url, new OrthancCredentials(OrthancServer.User, OrthancServer.Password), RetryPolicy.Default, Log);
         var options = new WorkerOptions(id, positionFile, Once: true, ClaimTimeout: claimTimeout, PollInterval: TimeSpan.FromMilliseconds(200), BatchSize: 2);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -50,7 +50,7 @@ public class PacsWorkerTests(TrainedRunFixture run) : IClassFixture<TrainedRunFi
 
         // covidseg predict on the same folder.
         Directory.CreateDirectory(this.folder.File("predict"));
-        using (var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false))
+        using (var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None))
             Assert.True(new Predictor(ensemble, new PredictionOptions(this.folder.File("predict"), BatchSize: 2)).PredictOne(ct).Succeeded);
         var labels = NiftiReader.Read(this.folder.File("predict/ct.nii.gz")).Data.Select(v => (int)v).ToArray();
         Assert.True(labels.Any(v => v > 0), "the fixture's network found no lesion in the phantom, so there is no segmentation to check");

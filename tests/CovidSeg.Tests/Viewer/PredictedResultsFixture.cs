@@ -34,7 +34,7 @@ public sealed class PredictedResultsFixture : IDisposable
         ImageFile.WriteLabels(Path.Combine(Truth, "slice.png"), slice.Labels);
         File.WriteAllText(Path.Combine(inputs, "zbroken.png"), "not a png");
 
-        using var ensemble = Ensemble.Load([run.RunDirectory], flipAveraging: false);
+        using var ensemble = Ensemble.Load([run.RunDirectory], TestTimeAugmentation.None);
         new Predictor(ensemble, new PredictionOptions(Results, BatchSize: 2)).PredictAll([inputs]);
         Catalog = ResultsCatalog.Load(Results, Truth);
         Server = ViewerServer.StartAsync(Catalog).GetAwaiter().GetResult();

@@ -10,7 +10,7 @@ namespace CovidSeg.Training.SemiSupervised;
 
 /// <summary>
 /// Labels unlabelled slices with a trained teacher: class probabilities averaged over the four mirror images
-/// (<see cref="FlipAveraging"/>), restored to the slice's own size, then thresholded per class (<see cref="ClassThresholds"/>).
+/// (<see cref="TestTimeAugmentation.Flips"/>), restored to the slice's own size, then thresholded per class (<see cref="ClassThresholds"/>).
 /// </summary>
 public static class PseudoLabeller
 {
@@ -67,7 +67,7 @@ public static class PseudoLabeller
             using var pause = CollectionPause.Enter();
             using var scope = NewDisposeScope();
             var input = stack(batch.Select(b => Preprocessing.ImageToTensor(b.Image, teacher.Preprocessing)));
-            var probabilities = FlipAveraging.Average(input, x => teacher.Logits(x).softmax(1));
+            var probabilities = TestTimeAugmentation.Flips.Average(input, x => teacher.Logits(x).softmax(1));
             for (int i = 0; i < batch.Length; i++)
             {
                 var (id, image) = batch[i];

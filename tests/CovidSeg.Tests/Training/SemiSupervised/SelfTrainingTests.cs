@@ -51,7 +51,7 @@ public class SelfTrainingTests(ITestOutputHelper output)
         long confident = 0, confidentRight = 0, all = 0, allRight = 0;
         var lesionPixels = new long[data.Labels.Count];
         // The teacher's plain labels, with the same mirror averaging the pseudo-labels get.
-        using var ensemble = new CovidSeg.Inference.Ensemble([CovidSeg.Inference.TrainedModel.Load(folder.File("teacher"))], flipAveraging: true);
+        using var ensemble = new CovidSeg.Inference.Ensemble([CovidSeg.Inference.TrainedModel.Load(folder.File("teacher"))], CovidSeg.Inference.TestTimeAugmentation.Flips);
         var segmenter = new CovidSeg.Inference.Segmenter(ensemble);
         foreach (var label in labels)
         {
