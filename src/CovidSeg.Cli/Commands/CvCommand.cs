@@ -20,6 +20,8 @@ public static class CvCommand
         var archs = new Option<string>("--archs") { Description = "networks to compare, comma-separated", DefaultValueFactory = _ => string.Join(",", Architectures.Names.Reverse()) };
         var augs = new Option<string>("--aug") { Description = "augmentation modes to compare, comma-separated: paper, online, heavy, none", DefaultValueFactory = _ => "paper,none" };
         var offsets = new Option<bool>("--decision-offsets") { Description = "once every fold is trained, choose per-class decision offsets on the held-out predictions (each fold also scored with offsets chosen on the other folds) and write OUT/AUG/ARCH/decision-offsets.json for predict --decision-offsets" };
+        var tta = CommonOptions.Tta();
+        tta.Description = "once every fold is trained, also score each fold model's held-out slices with test-time augmentation: flips (the default when given alone) or dihedral; with --decision-offsets the offsets are chosen on those predictions too (for predict --tta NAME)";
         var runFolds = new Option<string?>("--run-folds") { Description = "train only these folds, 1-based and comma-separated (e.g. 1,2), so processes or machines sharing --out can split the work; finished folds are reported either way" };
         var command = new Command("cv", "Cross-validate networks on the same seeded folds, with and without augmentation, and write tables shaped like the paper's Tables I and II.");
         data.AddTo(command);
@@ -28,7 +30,7 @@ public static class CvCommand
         var selfTraining = new SelfTrainingCommandOptions();
         selfTraining.AddTo(command);
         command.Options.Add(RecipeArguments.Option());
-        foreach (var o in new Option[] { output, folds, archs, augs, runFolds, offsets }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, folds, archs, augs, runFolds, offsets, tta }) command.Options.Add(o);
         command.SetHandler(parse =>
         {
             OutputFolder.Check(parse.GetValue(output)!.FullName);
@@ -45,7 +47,8 @@ public static class CvCommand
                 trainingOptions,
                 selfTraining.Build(parse),
                 ParseFolds(parse.GetValue(runFolds)),
-                parse.GetValue(offsets));
+                parse.GetValue(offsets),
+                CommonOptions.ParseTta(parse, tta));
             if (plan.Folds > dataset.Count)
                 throw new CovidSegException($"--folds {plan.Folds} is more than the {dataset.Count} labelled slices of {dataset.Source}: every fold needs at least one");
             string outDir = parse.GetValue(output)!.FullName;

@@ -75,11 +75,11 @@ public static class CrossValidation
                 foldFinished?.Invoke(results);
             }
         }
-        if (plan.ChooseDecisionOffsets)
+        if (plan.ChooseDecisionOffsets || !plan.HeldOutTta.IsNone)
             foreach (var aug in plan.Augmentations)
             foreach (var arch in plan.Archs)
             {
-                var rows = CrossValidationOffsets.Run(data, plan, split, outDir, aug, arch, observer);
+                var rows = CrossValidationHeldOut.Run(data, plan, split, outDir, aug, arch, observer);
                 if (rows.Count == 0) continue;
                 results.AddRange(rows);
                 foldFinished?.Invoke(results);

@@ -1,5 +1,6 @@
 using CovidSeg.Data;
 using CovidSeg.Data.Augmentation;
+using CovidSeg.Inference;
 using CovidSeg.Models;
 using CovidSeg.Runs;
 using CovidSeg.Training.SemiSupervised;
@@ -18,8 +19,12 @@ namespace CovidSeg.Training;
 /// </param>
 /// <param name="ChooseDecisionOffsets">
 /// When set, once every fold of a network is trained, decision offsets are chosen on the held-out predictions
-/// (<see cref="CrossValidationOffsets"/>) and each fold is also reported with offsets chosen on the other folds, as
+/// (<see cref="CrossValidationHeldOut"/>) and each fold is also reported with offsets chosen on the other folds, as
 /// network + <see cref="OffsetsSuffix"/>.
+/// </param>
+/// <param name="Tta">
+/// Test-time augmentation of the held-out predictions that <see cref="CrossValidationHeldOut"/> scores (row network +
+/// <see cref="TtaSuffix"/>) and chooses decision offsets on; null or none for the fold models' own scores only.
 /// </param>
 /// <param name="FoldsToRun">
 /// Null for every fold; otherwise the 0-based folds this process trains. Other folds are reported only when they are
@@ -34,8 +39,15 @@ public sealed record CrossValidationPlan(
     TrainingOptions Training,
     SelfTrainingPlan? SelfTraining = null,
     IReadOnlyList<int>? FoldsToRun = null,
-    bool ChooseDecisionOffsets = false)
+    bool ChooseDecisionOffsets = false,
+    TestTimeAugmentation? Tta = null)
 {
+    /// <summary>The held-out predictions' test-time augmentation (<see cref="TestTimeAugmentation.None"/> when not asked).</summary>
+    public TestTimeAugmentation HeldOutTta => Tta ?? TestTimeAugmentation.None;
+
+    /// <summary>Marks the rows of a network scored with test-time augmentation <paramref name="tta"/>.</summary>
+    public static string TtaSuffix(TestTimeAugmentation tta) => "@tta-" + tta.Name;
+
     public const string SelfTrainedSuffix = "+self-training";
 
     /// <summary>Marks the row of a network's last-epoch weights when its model is their average (<see cref="TrainingOptions.AverageLastEpochs"/>).</summary>
@@ -52,7 +64,8 @@ public sealed record CrossValidationPlan(
         {
             a,
             Training.AverageLastEpochs > 0 ? a + LastEpochSuffix : null,
-            ChooseDecisionOffsets ? a + OffsetsSuffix : null,
+            HeldOutTta.IsNone ? null : a + TtaSuffix(HeldOutTta),
+            ChooseDecisionOffsets ? a + (HeldOutTta.IsNone ? "" : TtaSuffix(HeldOutTta)) + OffsetsSuffix : null,
             SelfTraining is null ? null : a + SelfTrainedSuffix,
         }.OfType<string>()).ToList();
 

@@ -106,6 +106,41 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
     }
 
     [Fact]
+    public void WithTestTimeAugmentationCvScoresAugmentedPredictionsAndChoosesOffsetsOnThem()
+    {
+        using var folder = new TempFolder();
+        var data = new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 });
+        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None],
+            new ModelOptions { BaseWidth = 8, Depth = 2 }, new PreprocessingOptions(Side: 32),
+            new TrainingOptions { Epochs = 25, BatchSize = 2, Seed = 3 }, ChooseDecisionOffsets: true, Tta: CovidSeg.Inference.TestTimeAugmentation.Dihedral);
+        var results = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
+
+        string ttaRow = Architectures.UNetName + "@tta-dihedral", offsetsRow = ttaRow + CrossValidationPlan.OffsetsSuffix;
+        Assert.Equal([Architectures.UNetName, ttaRow, offsetsRow], plan.ReportedArchs);
+        Assert.Equal([0, 1], results.Where(r => r.Arch == ttaRow).Select(r => r.Fold));
+        Assert.Equal([0, 1], results.Where(r => r.Arch == offsetsRow).Select(r => r.Fold));
+        string armDir = Path.GetDirectoryName(CrossValidation.FoldDirectory(folder.Path, AugmentationMode.None, Architectures.UNetName, 0))!;
+        // The offsets belong with the augmentation they were chosen under; the plain files are not written.
+        Assert.False(File.Exists(Path.Combine(armDir, DecisionOffsets.FileName)));
+        Assert.Contains("predict --tta dihedral", DecisionOffsets.Load(Path.Combine(armDir, "decision-offsets-tta-dihedral.json")).ChosenBy);
+        foreach (int fold in new[] { 0, 1 })
+        {
+            string foldDir = Path.Combine(armDir, $"fold-{fold}");
+            Assert.True(File.Exists(Path.Combine(foldDir, "metrics-tta-dihedral.json")));
+            var own = DecisionOffsets.Load(Path.Combine(foldDir, "decision-offsets-tta-dihedral.json"));
+            // With all-zero offsets the offsets row is the augmented one, image for image.
+            if (own.IsNone)
+                Assert.Equal(results.Single(r => r.Arch == ttaRow && r.Fold == fold).Report.MeanOverImages.LesionMean.Dice,
+                    results.Single(r => r.Arch == offsetsRow && r.Fold == fold).Report.MeanOverImages.LesionMean.Dice, 12);
+        }
+        // The augmented scores are not the plain ones: 8 passes averaged change some pixels of a partly trained network.
+        Assert.NotEqual(results.Where(r => r.Arch == Architectures.UNetName).Select(r => r.Report.MeanOverImages.PerClass[0].Scores.Dice),
+            results.Where(r => r.Arch == ttaRow).Select(r => r.Report.MeanOverImages.PerClass[0].Scores.Dice));
+        var again = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
+        Assert.Equal(results.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)), again.Select(r => (r.Arch, r.Fold, r.Report.MeanOverImages.LesionMean.Dice)));
+    }
+
+    [Fact]
     public void PredictAppliesOffsetsAndRefusesThoseOfAnotherLabelSet()
     {
         using var folder = new TempFolder();

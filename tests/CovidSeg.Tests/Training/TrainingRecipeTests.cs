@@ -31,7 +31,10 @@ public class TrainingRecipeTests
         Assert.Contains("--schedule", expanded);
         // A flag without a value: cv takes it, train does not.
         Assert.Contains("--decision-offsets", expanded);
-        Assert.DoesNotContain("--decision-offsets", TrainingRecipes.Expand(["train", "--recipe", "best"], option => option != "--decision-offsets"));
+        Assert.Equal("dihedral", expanded[expanded.ToList().IndexOf("--tta") + 1]);
+        var forTrain = TrainingRecipes.Expand(["train", "--recipe", "best"], option => option is not ("--decision-offsets" or "--tta"));
+        Assert.DoesNotContain("--decision-offsets", forTrain);
+        Assert.DoesNotContain("--tta", forTrain);
         Assert.Equal(["cv", "-o", "out"], TrainingRecipes.Expand(["cv", "-o", "out"], _ => true));
         var e = Assert.Throws<CovidSegException>(() => TrainingRecipes.Expand(["train", "--recipe", "fastest"], _ => true));
         Assert.Contains("unknown recipe 'fastest'", e.Message);
