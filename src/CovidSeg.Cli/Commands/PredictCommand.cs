@@ -50,6 +50,7 @@ public static class PredictCommand
             AnsiConsole.WriteLine($"precision: {ensemble.Precision.Describe()}");
             decisionOffsets?.Validate(ensemble.Labels.Classes.Select(c => c.Name).ToList(), offsetsPath!);
             if (decisionOffsets is not null) AnsiConsole.WriteLine($"decision offsets: {decisionOffsets.Describe()}");
+            if (decisionOffsets?.AugmentationMismatch(ensemble.Tta.Name) is { } mismatch) Console.Error.WriteLine($"warning: {offsetsPath}: {mismatch}");
             var options = new PredictionOptions(parse.GetValue(output)!.FullName, parse.GetValue(overlay), parse.GetValue(batch), parse.GetValue(lungMask), MaxPixels: pixelLimit, SeriesUid: parse.GetValue(series), OverlayStyle: overlayStyle, Offsets: decisionOffsets);
             if (options.BatchSize < 1) throw new CovidSegException($"--batch must be at least 1, got {options.BatchSize}");
             var predictor = new Predictor(ensemble, options);

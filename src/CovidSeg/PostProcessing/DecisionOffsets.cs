@@ -15,7 +15,11 @@ namespace CovidSeg.PostProcessing;
 /// <param name="ClassNames">The label set the offsets belong to, in class order (background first).</param>
 /// <param name="Offsets">One per class; the background's is 0.</param>
 /// <param name="ChosenBy">How the offsets were found, for the reader of the file.</param>
-public sealed record DecisionOffsets(IReadOnlyList<string> ClassNames, IReadOnlyList<double> Offsets, string ChosenBy = "")
+/// <param name="TestTimeAugmentation">
+/// The test-time augmentation of the predictions they were chosen on ("flips", "dihedral"), or null for none: averaged
+/// probabilities are less extreme, so offsets belong with the augmentation they were chosen under.
+/// </param>
+public sealed record DecisionOffsets(IReadOnlyList<string> ClassNames, IReadOnlyList<double> Offsets, string ChosenBy = "", string? TestTimeAugmentation = null)
 {
     public const string Format = "covidseg-decision-offsets/1";
     public const string FileName = "decision-offsets.json";
@@ -63,6 +67,17 @@ public sealed record DecisionOffsets(IReadOnlyList<string> ClassNames, IReadOnly
         {
             throw new InvalidInputException(path, $"not a readable decision-offsets file ({e.Message})");
         }
+    }
+
+    /// <summary>
+    /// A warning when these offsets were chosen under another test-time augmentation than <paramref name="used"/>
+    /// ("none", "flips", "dihedral"), else null.
+    /// </summary>
+    public string? AugmentationMismatch(string used)
+    {
+        string chosen = TestTimeAugmentation ?? "none";
+        return chosen == used ? null
+            : $"these decision offsets were chosen on predictions with test-time augmentation {chosen}, and this prediction uses {used}; pass --tta {chosen} to use them as chosen";
     }
 
     /// <summary>"0, 0.75, 0.25" style text, for tables and messages.</summary>

@@ -60,13 +60,14 @@ public static class CrossValidationHeldOut
                         DecisionOffsetSearch.Score(images.Where(i => i.Fold == fold), DecisionOffsets.None(names)).Save(Path.Combine(dirs[fold], TtaMetricsFile(tta)));
                 if (plan.ChooseDecisionOffsets)
                 {
+                    string? chosenWith = tta.IsNone ? null : tta.Name;
                     foreach (var (fold, offsets, report) in DecisionOffsetSearch.CrossFitted(images, names))
                     {
-                        offsets.Save(Path.Combine(dirs[fold], OffsetsFile(tta)));
+                        (offsets with { TestTimeAugmentation = chosenWith }).Save(Path.Combine(dirs[fold], OffsetsFile(tta)));
                         report.Save(Path.Combine(dirs[fold], OffsetsMetricsFile(tta)));
                     }
                     string chosenOn = $"the held-out images of all {plan.Folds} folds of {outDir}" + (tta.IsNone ? "" : $", test-time augmentation {tta.Name} (use predict --tta {tta.Name})");
-                    var chosen = DecisionOffsetSearch.Choose(images, names, chosenOn);
+                    var chosen = DecisionOffsetSearch.Choose(images, names, chosenOn) with { TestTimeAugmentation = chosenWith };
                     chosen.Save(allFolds);
                     observer.Message($"decision offsets from all folds: {chosen.Describe()} -> {allFolds}");
                 }

@@ -122,7 +122,12 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
         string armDir = Path.GetDirectoryName(CrossValidation.FoldDirectory(folder.Path, AugmentationMode.None, Architectures.UNetName, 0))!;
         // The offsets belong with the augmentation they were chosen under; the plain files are not written.
         Assert.False(File.Exists(Path.Combine(armDir, DecisionOffsets.FileName)));
-        Assert.Contains("predict --tta dihedral", DecisionOffsets.Load(Path.Combine(armDir, "decision-offsets-tta-dihedral.json")).ChosenBy);
+        var all = DecisionOffsets.Load(Path.Combine(armDir, "decision-offsets-tta-dihedral.json"));
+        Assert.Contains("predict --tta dihedral", all.ChosenBy);
+        Assert.Equal("dihedral", all.TestTimeAugmentation);
+        Assert.Null(all.AugmentationMismatch("dihedral"));
+        Assert.Equal("these decision offsets were chosen on predictions with test-time augmentation dihedral, and this prediction uses none; pass --tta dihedral to use them as chosen",
+            all.AugmentationMismatch("none"));
         foreach (int fold in new[] { 0, 1 })
         {
             string foldDir = Path.Combine(armDir, $"fold-{fold}");
