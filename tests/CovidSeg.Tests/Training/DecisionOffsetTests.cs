@@ -76,14 +76,17 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
         Assert.All(fitted.Where(f => f.Fold != 0), f => Assert.Equal(1.0, f.Report.MeanOverImages.PerClass[1].Scores.Dice));
     }
 
+    /// <summary>Two folds of 6 phantom slices with ground-glass opacity, a tiny U-Net, decision offsets chosen.</summary>
+    private static (PhantomDataset Data, CrossValidationPlan Plan) PhantomCrossValidation(TrainingOptions training, CovidSeg.Inference.TestTimeAugmentation? tta) =>
+        (new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 }),
+         new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None], new ModelOptions { BaseWidth = 8, Depth = 2 },
+             new PreprocessingOptions(Side: 32), training, ChooseDecisionOffsets: true, Tta: tta));
+
     [Fact]
     public void CrossValidationReportsCrossFittedRowsAndWritesOffsetsForPredict()
     {
         using var folder = new TempFolder();
-        var data = new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 });
-        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None],
-            new ModelOptions { BaseWidth = 8, Depth = 2 }, new PreprocessingOptions(Side: 32),
-            new TrainingOptions { Epochs = 2, BatchSize = 4, Seed = 3 }, ChooseDecisionOffsets: true);
+        var (data, plan) = PhantomCrossValidation(new TrainingOptions { Epochs = 2, BatchSize = 4, Seed = 3 }, tta: null);
         var results = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
 
         string row = Architectures.UNetName + CrossValidationPlan.OffsetsSuffix;
@@ -109,10 +112,7 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
     public void WithTestTimeAugmentationCvScoresAugmentedPredictionsAndChoosesOffsetsOnThem()
     {
         using var folder = new TempFolder();
-        var data = new PhantomDataset(6, seed: 2, new PhantomOptions { Size = 32, GroundGlassProbability = 1 });
-        var plan = new CrossValidationPlan(2, [Architectures.UNetName], [AugmentationMode.None],
-            new ModelOptions { BaseWidth = 8, Depth = 2 }, new PreprocessingOptions(Side: 32),
-            new TrainingOptions { Epochs = 25, BatchSize = 2, Seed = 3 }, ChooseDecisionOffsets: true, Tta: CovidSeg.Inference.TestTimeAugmentation.Dihedral);
+        var (data, plan) = PhantomCrossValidation(new TrainingOptions { Epochs = 25, BatchSize = 2, Seed = 3 }, CovidSeg.Inference.TestTimeAugmentation.Dihedral);
         var results = CrossValidation.Run(data, plan, folder.Path, SilentTrainingObserver.Instance, CancellationToken.None);
 
         string ttaRow = Architectures.UNetName + "@tta-dihedral", offsetsRow = ttaRow + CrossValidationPlan.OffsetsSuffix;
