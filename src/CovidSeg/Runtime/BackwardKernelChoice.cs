@@ -89,7 +89,8 @@ public sealed record BackwardKernelChoice(bool UseOneDnn, string Reason)
     private static string? Disagreement(IList<Tensor> reference, IList<Tensor> candidate, IReadOnlyList<(string Name, Tensor Parameter)> parameters)
     {
         var reached = Enumerable.Range(0, reference.Count).Where(i => reference[i] is not null && candidate[i] is not null).ToList();
-        double[] scales = reached.Select(i => (double)reference[i].abs().max().item<float>()).ToArray();
+        // Read in fp32 whatever the gradients' type: a bf16 working copy's gradients are bf16.
+        double[] scales = reached.Select(i => (double)reference[i].abs().max().to(ScalarType.Float32).item<float>()).ToArray();
         if (scales.Length == 0 || !scales.All(double.IsFinite)) return null; // no reference to judge by; the trainer's own checks will speak
         // Tensors whose gradients are all tiny (deep layers early in training) are judged against the largest one.
         double floor = RelativeTolerance * 1e-3 * scales.Max();
@@ -97,7 +98,7 @@ public sealed record BackwardKernelChoice(bool UseOneDnn, string Reason)
         {
             int i = reached[k];
             double scale = scales[k];
-            double error = (candidate[i] - reference[i]).abs().max().item<float>();
+            double error = (candidate[i].to(ScalarType.Float32) - reference[i].to(ScalarType.Float32)).abs().max().item<float>();
             if (!(error <= RelativeTolerance * scale + floor))
                 return $"{parameters[i].Name} (largest difference {error:G3} against values up to {scale:G3})";
         }

@@ -81,6 +81,10 @@ public sealed class Bf16WorkingCopy : IDisposable
                 if (module is BatchNorm2d or GroupNorm or LayerNorm or InstanceNorm2d) module.to(ScalarType.Float32);
             var wrong = Bf16KernelCheck.WrongLayers(master, copy).Select(w => w.Name).ToList();
             Fp32Islands.Keep(master, copy, wrong);
+            // Then the layers whose bf16 backward kernels are wrong here (checked with the forward islands in place).
+            var wrongBackward = Bf16BackwardKernelCheck.WrongLayers(master, copy).Select(w => w.Name).ToList();
+            Fp32Islands.Keep(master, copy, wrongBackward);
+            wrong.AddRange(wrongBackward);
             copy.train();
             return new Bf16WorkingCopy(master, copy, wrong);
         }
