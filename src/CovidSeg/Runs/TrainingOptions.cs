@@ -46,8 +46,8 @@ public sealed record TrainingOptions
     public int Threads { get; init; }
     /// <summary>
     /// The precision of the forward and backward passes (mixed precision: bf16 compute, fp32 master weights). fp32 by
-    /// default, here and on the command line: a run recorded before the option existed trains as it always did, and
-    /// bf16 training diverged once on the real slices (docs/benchmarks.md, "Mixed-precision training").
+    /// default, here and on the command line: a run recorded before the option existed trains as it always did
+    /// (docs/benchmarks.md, "Mixed-precision training", has the bf16 measurements).
     /// </summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Fp32;
     /// <summary>
