@@ -12,7 +12,7 @@ namespace CovidSeg.Inference;
 /// One or more trained networks applied together (for instance the K folds of a cross-validation): their softmax
 /// probabilities are averaged, optionally also over symmetries of the image (<see cref="TestTimeAugmentation"/>), as nnU-Net does
 /// (Isensee et al. 2021). Members must share the label set and the network input side; each prepares images with its
-/// own preprocessing (so Hounsfield windows may differ). A single network without flips returns its raw logits, so
+/// own preprocessing (so Hounsfield windows may differ). A single network without test-time augmentation returns its raw logits, so
 /// its labels are computed exactly as the validation inside training computes them.
 /// </summary>
 public sealed class Ensemble : IDisposable
