@@ -24,8 +24,8 @@ public sealed class TrainingCommandOptions
     public Option<string> AverageLast { get; } = new("--average-last") { Description = "average the weights of the last N epochs, or of the last P% of them (e.g. 25%): stochastic weight averaging over the schedule's tail; the average becomes the run's model, and cv also reports the last epoch's scores beside it; 0 = off", DefaultValueFactory = _ => "0" };
     public Option<int> Seed { get; } = CommonOptions.Seed();
     public Option<int> Threads { get; } = CommonOptions.Threads();
-    // fp32 by default: bf16 training's cross-validation against fp32 is not complete (docs/benchmarks.md,
-    // "Mixed-precision training"), and a default must not change the numbers of earlier runs.
+    // fp32 by default so earlier runs' numbers stand; bf16 matched fp32 in 5-fold cross-validation (docs/benchmarks.md,
+    // "Mixed-precision training") and --precision auto takes it where it pays.
     public Option<string> Precision { get; } = new("--precision") { Description = "compute precision of the training steps: fp32; bf16 (bf16 passes, fp32 master weights and Adam; layers whose bf16 kernels are wrong on this CPU stay fp32; fast only on CPUs with bf16 instructions); auto (bf16 only with bf16 instructions, a measured 1.25x faster step and a first-step gradient close to fp32's). Checkpoints stay fp32", DefaultValueFactory = _ => "fp32" };
 
     public void AddTo(Command command)
