@@ -36,28 +36,24 @@ public static class TrainingStepTimer
                 var images = randn([batch, network.Options.InChannels, size, size], generator: generator);
                 var labels = randint(0, network.Options.Classes, [batch, size, size], generator: generator, dtype: int64);
                 optimizer.zero_grad();
+                Tensor? fp32Loss = null;
                 if (backwardKernels is null)
                 {
-                    var fp32Loss = nn.functional.cross_entropy(network.call(images), labels);
+                    fp32Loss = nn.functional.cross_entropy(network.call(images), labels);
                     backwardKernels = BackwardKernelChoice.Check(fp32Loss, network);
-                    if (copy is null)
-                    {
-                        backwardKernels.Backward(fp32Loss);
-                        optimizer.step();
-                        return;
-                    }
                 }
                 if (copy is null)
                 {
-                    backwardKernels.Backward(nn.functional.cross_entropy(network.call(images), labels));
-                    optimizer.step();
-                    return;
+                    backwardKernels.Backward(fp32Loss ?? nn.functional.cross_entropy(network.call(images), labels));
                 }
-                copy.ZeroGradients();
-                backwardKernels.Backward(nn.functional.cross_entropy(copy.Forward(images), labels));
-                copy.GradientsToMaster();
+                else
+                {
+                    copy.ZeroGradients();
+                    backwardKernels.Backward(nn.functional.cross_entropy(copy.Forward(images), labels));
+                    copy.GradientsToMaster();
+                }
                 optimizer.step();
-                copy.Synchronise();
+                copy?.Synchronise();
             }, warmups: 1, runs: steps);
         }
         finally

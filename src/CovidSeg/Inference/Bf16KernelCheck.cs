@@ -22,6 +22,18 @@ public static class Bf16KernelCheck
     public const int Side = 24;
 
     /// <summary>
+    /// The seeded fp32 input both precisions of <paramref name="layer"/> are checked on, or null for a layer no check
+    /// covers (only convolutions, transposed convolutions and linear layers run kernels of their own).
+    /// </summary>
+    public static Tensor? TestInput(nn.Module layer) => layer switch
+    {
+        Conv2d c => randn([1, c.in_channels, Side, Side], generator: new Generator(1)),
+        ConvTranspose2d t => randn([1, t.in_channels, Side, Side], generator: new Generator(1)),
+        Linear l => randn([Side, l.in_features], generator: new Generator(1)),
+        _ => null,
+    };
+
+    /// <summary>
     /// The first layer of <paramref name="bf16"/> (the same network as <paramref name="fp32"/>, converted) whose output
     /// differs from the fp32 layer's, described; null when all agree.
     /// </summary>
@@ -35,14 +47,7 @@ public static class Bf16KernelCheck
         foreach (var (name, layer) in fp32.named_modules())
         {
             using var scope = NewDisposeScope();
-            Tensor? input = layer switch
-            {
-                Conv2d c => randn([1, c.in_channels, Side, Side], generator: new Generator(1)),
-                ConvTranspose2d t => randn([1, t.in_channels, Side, Side], generator: new Generator(1)),
-                Linear l => randn([Side, l.in_features], generator: new Generator(1)),
-                _ => null,
-            };
-            if (input is null) continue;
+            if (TestInput(layer) is not { } input) continue;
             var rounded = input.to(ScalarType.BFloat16);
             var expected = ((nn.Module<Tensor, Tensor>)layer).call(rounded.to(ScalarType.Float32));
             var actual = ((nn.Module<Tensor, Tensor>)converted[name]).call(rounded).to(ScalarType.Float32);

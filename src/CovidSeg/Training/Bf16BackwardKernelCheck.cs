@@ -1,7 +1,7 @@
 using System.Globalization;
+using CovidSeg.Inference;
 using CovidSeg.Runtime;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CovidSeg.Training;
@@ -12,17 +12,14 @@ namespace CovidSeg.Training;
 /// CPU, oneDNN's bf16 backward passes of libtorch 2.10 read memory they never wrote for some layer shapes; under
 /// libtorch's junk fill every such read is NaN, and in training a rare stale NaN stopped runs on a non-finite gradient
 /// after 2 or 22 epochs (docs/benchmarks.md, "Mixed-precision training"). Each convolution, transposed convolution
-/// and linear layer gets a seeded input and output gradient, rounded to bf16, in both networks; its input and weight
+/// and linear layer gets a seeded input (<see cref="Bf16KernelCheck.TestInput"/>) and output gradient, rounded to bf16, in both networks; its input and weight
 /// gradients are computed with the junk fill on (<see cref="AllocatorJunkFill"/>), so a kernel that reads unwritten
 /// memory fails every time instead of at random.
 /// </summary>
 public static class Bf16BackwardKernelCheck
 {
-    /// <summary>As for the forward check: bf16 rounding is 0.4%, the faults are NaN or far off.</summary>
-    public const double RelativeTolerance = 0.03;
-
-    /// <summary>Spatial side of the test input.</summary>
-    public const int Side = 24;
+    /// <summary>As for the forward check (<see cref="Bf16KernelCheck.RelativeTolerance"/>): bf16 rounding is 0.4%, the faults are NaN or far off.</summary>
+    public const double RelativeTolerance = Bf16KernelCheck.RelativeTolerance;
 
     /// <summary>
     /// Every layer of <paramref name="bf16"/> (the same network as <paramref name="fp32"/>, converted) whose input or
@@ -40,22 +37,14 @@ public static class Bf16BackwardKernelCheck
 
     private static string? Describe(string name, nn.Module layer, nn.Module converted, int imageChannels)
     {
-        long? inChannels = layer switch
-        {
-            Conv2d c => c.in_channels,
-            ConvTranspose2d t => t.in_channels,
-            Linear l => l.in_features,
-            _ => null,
-        };
-        if (inChannels is not long channels) return null;
+        using var scope = NewDisposeScope();
+        // The forward check's input, so both checks cover the same layers at the same shapes.
+        if (Bf16KernelCheck.TestInput(layer) is not { } fp32Input) return null;
         // A layer already kept in fp32 (its forward kernels are wrong in bf16) computes its gradients in fp32 too.
         if (converted.parameters().First().dtype != ScalarType.BFloat16) return null;
-        using var scope = NewDisposeScope();
         using var enableGrad = enable_grad();
-        var generator = new Generator(1);
-        var input = (layer is Linear ? randn([Side, channels], generator: generator) : randn([1, channels, Side, Side], generator: generator))
-            .to(ScalarType.BFloat16);
-        bool checkInput = channels != imageChannels;
+        var input = fp32Input.to(ScalarType.BFloat16);
+        bool checkInput = input.shape[1] != imageChannels; // channels of a convolution's input, features of a linear layer's
         var expected = Gradients((nn.Module<Tensor, Tensor>)layer, input.to(ScalarType.Float32), new Generator(2), checkInput);
         var actual = AllocatorJunkFill.While(() => Gradients((nn.Module<Tensor, Tensor>)converted, input, new Generator(2), checkInput));
         string[] what = checkInput ? ["input", "weight"] : ["weight"];
