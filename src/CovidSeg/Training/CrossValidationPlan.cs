@@ -46,7 +46,10 @@ public sealed record CrossValidationPlan(
     public TestTimeAugmentation HeldOutTta => Tta ?? TestTimeAugmentation.None;
 
     /// <summary>Marks the rows of a network scored with test-time augmentation <paramref name="tta"/>.</summary>
-    public static string TtaSuffix(TestTimeAugmentation tta) => "@tta-" + tta.Name;
+    public static string TtaSuffix(TestTimeAugmentation tta) => TtaSuffixStart + tta.Name;
+
+    /// <summary>What every <see cref="TtaSuffix"/> starts with.</summary>
+    public const string TtaSuffixStart = "@tta-";
 
     public const string SelfTrainedSuffix = "+self-training";
 

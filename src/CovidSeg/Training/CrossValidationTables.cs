@@ -27,8 +27,11 @@ public static class CrossValidationTables
     /// <summary>The paper's names for the networks of its tables.</summary>
     public static string PaperName(string arch)
     {
+        // Suffixes stack (network, then test-time augmentation, then offsets), so each is named on what precedes it.
         foreach (var (suffix, label) in RowSuffixes)
-            if (arch.EndsWith(suffix, StringComparison.Ordinal)) return Architectures.PaperName(arch[..^suffix.Length]) + label;
+            if (arch.EndsWith(suffix, StringComparison.Ordinal)) return PaperName(arch[..^suffix.Length]) + label;
+        int tta = arch.LastIndexOf(CrossValidationPlan.TtaSuffixStart, StringComparison.Ordinal);
+        if (tta > 0) return PaperName(arch[..tta]) + $", test-time augmentation {arch[(tta + CrossValidationPlan.TtaSuffixStart.Length)..]}";
         return Architectures.PaperName(arch);
     }
 

@@ -117,6 +117,7 @@ public class DecisionOffsetTests(TrainedRunFixture run) : IClassFixture<TrainedR
 
         string ttaRow = Architectures.UNetName + "@tta-dihedral", offsetsRow = ttaRow + CrossValidationPlan.OffsetsSuffix;
         Assert.Equal([Architectures.UNetName, ttaRow, offsetsRow], plan.ReportedArchs);
+        Assert.Equal("U-Net, test-time augmentation dihedral + decision offsets (cross-fitted)", CrossValidationTables.PaperName(offsetsRow));
         Assert.Equal([0, 1], results.Where(r => r.Arch == ttaRow).Select(r => r.Fold));
         Assert.Equal([0, 1], results.Where(r => r.Arch == offsetsRow).Select(r => r.Fold));
         string armDir = Path.GetDirectoryName(CrossValidation.FoldDirectory(folder.Path, AugmentationMode.None, Architectures.UNetName, 0))!;
