@@ -42,16 +42,8 @@ public static class TrainingStepTimer
                     fp32Loss = nn.functional.cross_entropy(network.call(images), labels);
                     backwardKernels = BackwardKernelChoice.Check(fp32Loss, network);
                 }
-                if (copy is null)
-                {
-                    backwardKernels.Backward(fp32Loss ?? nn.functional.cross_entropy(network.call(images), labels));
-                }
-                else
-                {
-                    copy.ZeroGradients();
-                    backwardKernels.Backward(nn.functional.cross_entropy(copy.Forward(images), labels));
-                    copy.GradientsToMaster();
-                }
+                if (fp32Loss is not null && copy is null) TrainingPass.Backward(fp32Loss, backwardKernels);
+                else TrainingPass.ForwardBackward(network, copy, logits => nn.functional.cross_entropy(logits, labels), images, backwardKernels);
                 optimizer.step();
                 copy?.Synchronise();
             }, warmups: 1, runs: steps);

@@ -235,18 +235,7 @@ public static class Trainer
     private static double ForwardBackward(Session session, Tensor x, Tensor y)
     {
         if (session.BackwardKernels is not { } kernels) return FirstForwardBackward(session, x, y);
-        if (session.Bf16 is not { } bf16) return Backward(session.Loss.Compute(session.Model.forward(x), y), kernels);
-        bf16.ZeroGradients();
-        double v = Backward(session.Loss.Compute(bf16.Forward(x), y), kernels);
-        if (double.IsFinite(v)) bf16.GradientsToMaster();
-        return v;
-    }
-
-    private static double Backward(Tensor loss, BackwardKernelChoice kernels)
-    {
-        double v = loss.item<float>();
-        if (double.IsFinite(v)) kernels.Backward(loss);
-        return v;
+        return TrainingPass.ForwardBackward(session.Model, session.Bf16, logits => session.Loss.Compute(logits, y), x, kernels);
     }
 
     /// <summary>
@@ -262,11 +251,11 @@ public static class Trainer
     private static double FirstForwardBackward(Session session, Tensor x, Tensor y)
     {
         var (model, loss) = (session.Model, session.Loss);
-        double Fp32Pass() => Backward(loss.Compute(model.forward(x), y), session.BackwardKernels!);
+        double Fp32Pass() => TrainingPass.ForwardBackward(model, null, logits => loss.Compute(logits, y), x, session.BackwardKernels!);
         double Bf16Pass(Bf16WorkingCopy copy)
         {
             copy.ZeroGradients();
-            return Backward(loss.Compute(copy.Forward(x), y), session.BackwardKernels!);
+            return TrainingPass.Backward(loss.Compute(copy.Forward(x), y), session.BackwardKernels!);
         }
         if (session.Bf16 is not { } bf16)
         {
@@ -292,7 +281,7 @@ public static class Trainer
             {
                 trial.Rewind();
                 model.zero_grad();
-                Backward(loss.Compute(model.forward(x.to(ScalarType.BFloat16).to(ScalarType.Float32)), y), session.BackwardKernels);
+                TrainingPass.Backward(loss.Compute(model.forward(x.to(ScalarType.BFloat16).to(ScalarType.Float32)), y), session.BackwardKernels);
                 floor = Bf16WorkingCopy.Difference(fp32Gradients, bf16.MasterGradients());
             }
             if (session.MeasureSpeed)
